@@ -1,0 +1,218 @@
+import { lineNameAsTitle } from "./speech/line-names.ts";
+import { strings } from "./speech/strings.ts";
+
+/** TfL ids of every line the skill can report on. */
+export type LineId =
+  | "bakerloo"
+  | "central"
+  | "circle"
+  | "district"
+  | "dlr"
+  | "elizabeth"
+  | "hammersmith-city"
+  | "jubilee"
+  | "liberty"
+  | "lioness"
+  | "metropolitan"
+  | "mildmay"
+  | "northern"
+  | "piccadilly"
+  | "suffragette"
+  | "victoria"
+  | "waterloo-city"
+  | "weaver"
+  | "windrush";
+
+/** TfL mode a line belongs to. */
+export type LineMode = "tube" | "dlr" | "elizabeth-line" | "overground";
+
+/** One line of the catalogue: the single source of truth for ids, names and the interaction model. */
+export interface Line {
+  readonly id: LineId;
+  /** TfL display name, e.g. "Hammersmith & City", "Elizabeth line", "DLR". */
+  readonly name: string;
+  readonly mode: LineMode;
+  /** Value published in the interaction model's LINE_NAME slot type. */
+  readonly slotValue: string;
+  /** Synonyms published in the interaction model. */
+  readonly synonyms: readonly string[];
+  /** Extra spoken forms accepted from a raw slot value but not published (legacy names, nicknames). */
+  readonly aliases: readonly string[];
+  /** Status card title: "Bakerloo Line Status", "DLR Status", "Elizabeth line Status". */
+  readonly cardTitle: string;
+}
+
+/** What a spoken line name asks for: one line, or all six London Overground lines. */
+export type LineQuery = { readonly kind: "line"; readonly line: Line } | { readonly kind: "overground" };
+
+/** The TfL mode whose lines answer "the Overground". */
+export const OVERGROUND_MODE = "overground";
+
+/** The LINE_NAME slot value for the London Overground as a whole (its id is the TfL mode). */
+export const OVERGROUND_SLOT = Object.freeze({
+  id: OVERGROUND_MODE,
+  slotValue: "london overground",
+  synonyms: Object.freeze(["overground"]) as readonly string[],
+  aliases: Object.freeze(["london-overground"]) as readonly string[],
+});
+
+/** TfL modes queried for "is there any disruption" (peer §1.3.10). */
+export const DISRUPTION_MODES: readonly string[] = Object.freeze(["dlr", "elizabeth-line", "overground", "tube"]);
+
+function defineLine(
+  id: LineId,
+  name: string,
+  mode: LineMode,
+  slotValue: string,
+  synonyms: readonly string[] = [],
+  aliases: readonly string[] = [],
+): Line {
+  return Object.freeze({
+    id,
+    name,
+    mode,
+    slotValue,
+    synonyms: Object.freeze([...synonyms]),
+    aliases: Object.freeze([...aliases]),
+    cardTitle: strings.lineCardTitle(lineNameAsTitle(name)),
+  });
+}
+
+/** All 19 lines, ordered by TfL id. */
+export const LINES: readonly Line[] = Object.freeze([
+  defineLine("bakerloo", "Bakerloo", "tube", "bakerloo"),
+  defineLine("central", "Central", "tube", "central"),
+  defineLine("circle", "Circle", "tube", "circle"),
+  defineLine("district", "District", "tube", "district"),
+  defineLine(
+    "dlr",
+    "DLR",
+    "dlr",
+    "dlr",
+    ["d. l. r.", "d.l.r.", "docklands", "docklands light railway", "docklands light rail", "docklands railway", "docklands rail"],
+  ),
+  defineLine("elizabeth", "Elizabeth line", "elizabeth-line", "elizabeth", ["crossrail", "liz", "lizzie", "lizzy"], [
+    "liz line",
+    "lizzy line",
+    "tfl rail",
+    "tfl-rail",
+    "elizabeth-line",
+  ]),
+  defineLine("hammersmith-city", "Hammersmith & City", "tube", "hammersmith and city", ["hammersmith"], [
+    "hammersmith & city",
+    "hammersmith city",
+  ]),
+  defineLine("jubilee", "Jubilee", "tube", "jubilee"),
+  defineLine("liberty", "Liberty", "overground", "liberty"),
+  defineLine("lioness", "Lioness", "overground", "lioness"),
+  defineLine("metropolitan", "Metropolitan", "tube", "metropolitan", ["met"]),
+  defineLine("mildmay", "Mildmay", "overground", "mildmay"),
+  defineLine("northern", "Northern", "tube", "northern"),
+  defineLine("piccadilly", "Piccadilly", "tube", "piccadilly"),
+  defineLine("suffragette", "Suffragette", "overground", "suffragette"),
+  defineLine("victoria", "Victoria", "tube", "victoria"),
+  defineLine("waterloo-city", "Waterloo & City", "tube", "waterloo and city", ["waterloo", "city", "drain"], [
+    "waterloo & city",
+    "waterloo city",
+  ]),
+  defineLine("weaver", "Weaver", "overground", "weaver"),
+  defineLine("windrush", "Windrush", "overground", "windrush"),
+]);
+
+/** Looks a line up by its TfL id (case-insensitive); unknown ids give undefined, so they never reach a URL. */
+export function findLine(id: string): Line | undefined {
+  const wanted = id.trim().toLowerCase();
+  return LINES.find((line) => line.id === wanted);
+}
+
+/**
+ * Reduces a spoken or written line name to a lookup key: lower case, "&" read as "and", hyphens as
+ * spaces, whitespace collapsed, a leading "the" and a trailing "line" dropped, spelt-out letters
+ * ("d. l. r.") joined up.
+ */
+export function lineNameKey(text: string): string {
+  let key = text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/&/g, " and ")
+    .replace(/[-_]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  key = key.replace(/^the\s+/, "").replace(/(?:^|\s+)line$/, "").trim();
+  if (/^[a-z](?:[.\s]+[a-z])+\.?$/.test(key) || /^(?:[a-z]\.){2,}$/.test(key)) {
+    key = key.replace(/[.\s]/g, "");
+  }
+  return key;
+}
+
+function buildIndex(): ReadonlyMap<string, LineQuery> {
+  const index = new Map<string, LineQuery>();
+  for (const line of LINES) {
+    const query: LineQuery = Object.freeze({ kind: "line", line });
+    for (const form of [line.id, line.name, line.slotValue, ...line.synonyms, ...line.aliases]) {
+      index.set(lineNameKey(form), query);
+    }
+  }
+  const overground: LineQuery = Object.freeze({ kind: "overground" });
+  for (const form of [OVERGROUND_SLOT.id, OVERGROUND_SLOT.slotValue, ...OVERGROUND_SLOT.synonyms, ...OVERGROUND_SLOT.aliases]) {
+    index.set(lineNameKey(form), overground);
+  }
+  return index;
+}
+
+// Built once from constants and never changed afterwards.
+const LINE_INDEX = buildIndex();
+
+/** Resolves one name (slot value, entity-resolution id or name) to a query, or undefined. */
+export function resolveLineName(text: string | null | undefined): LineQuery | undefined {
+  if (typeof text !== "string") {
+    return undefined;
+  }
+  const key = lineNameKey(text);
+  return key === "" ? undefined : LINE_INDEX.get(key);
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function resolveFromEntityResolution(resolutions: unknown): LineQuery | undefined {
+  const authorities = field(resolutions, "resolutionsPerAuthority");
+  if (!Array.isArray(authorities)) {
+    return undefined;
+  }
+  for (const authority of authorities) {
+    if (field(field(authority, "status"), "code") !== "ER_SUCCESS_MATCH") {
+      continue;
+    }
+    const values = field(authority, "values");
+    if (!Array.isArray(values)) {
+      continue;
+    }
+    for (const entry of values) {
+      const value = field(entry, "value");
+      const id = field(value, "id");
+      const name = field(value, "name");
+      const query =
+        (typeof id === "string" ? resolveLineName(id) : undefined) ??
+        (typeof name === "string" ? resolveLineName(name) : undefined);
+      if (query !== undefined) {
+        return query;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Turns the LINE slot into a query (product.md items 1 and 2): Alexa's entity resolution first
+ * (ER_SUCCESS_MATCH, by value id then name), then the raw value. Unknown or empty -> undefined.
+ */
+export function resolveLine(
+  slot: { readonly value?: string | null | undefined; readonly resolutions?: unknown } | undefined,
+): LineQuery | undefined {
+  if (slot === undefined) {
+    return undefined;
+  }
+  return resolveFromEntityResolution(slot.resolutions) ?? resolveLineName(slot.value);
+}

@@ -1,0 +1,67 @@
+import { fitParagraphs, jsonBytes, type Allowance } from "./fit.ts";
+import { verbalize } from "./verbalize.ts";
+
+/** Alexa rejects output speech of 8,000 characters or more. */
+export const MAX_SSML_LENGTH = 7_999;
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
+
+/** Characters XML 1.0 forbids (C0 controls other than tab/newline/return, U+FFFE/F, lone surrogates). */
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Removes characters no XML document (and no card) may carry. */
+export function stripInvalidCharacters(text: string): string {
+  return text.replace(INVALID_XML, "");
+}
+
+/** Escapes text for an SSML text node: & < > " ' become entities; forbidden characters are dropped. */
+export function escapeXml(text: string): string {
+  return stripInvalidCharacters(text).replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
+}
+
+/** Limits for {@link toSsml}; the response builder passes a byte budget when the whole reply is too big. */
+export interface SsmlOptions {
+  /** Longest SSML string allowed, in characters (default {@link MAX_SSML_LENGTH}). */
+  readonly maxLength?: number | undefined;
+  /** Most bytes the SSML string may take inside the JSON response (no limit by default). */
+  readonly maxJsonBytes?: number | undefined;
+}
+
+const SPEAK_OVERHEAD = "<speak></speak>".length;
+const PARAGRAPH_OVERHEAD = "<p></p>".length;
+
+/**
+ * Builds the SSML for spoken paragraphs, the only place SSML is made: each paragraph is verbalized,
+ * escaped and, when there are several, wrapped in <p>. Over-long speech loses whole paragraphs and
+ * sentences from the end so it stays under Alexa's limit.
+ */
+export function toSsml(paragraphs: readonly string[], options: SsmlOptions = {}): string {
+  const texts = paragraphs
+    .map((paragraph) => stripInvalidCharacters(verbalize(paragraph)).replace(/\s+/g, " ").trim())
+    .filter((text) => text !== "");
+  const allowances: Allowance[] = [
+    {
+      cost: (text) => escapeXml(text).length,
+      limit: (options.maxLength ?? MAX_SSML_LENGTH) - SPEAK_OVERHEAD,
+      perParagraph: PARAGRAPH_OVERHEAD,
+    },
+  ];
+  if (options.maxJsonBytes !== undefined) {
+    allowances.push({
+      cost: (text) => jsonBytes(escapeXml(text)),
+      limit: options.maxJsonBytes - SPEAK_OVERHEAD,
+      perParagraph: PARAGRAPH_OVERHEAD,
+    });
+  }
+  const kept = fitParagraphs(texts, allowances).map(escapeXml);
+  if (kept.length === 1) {
+    return `<speak>${kept[0]}</speak>`;
+  }
+  return `<speak>${kept.map((text) => `<p>${text}</p>`).join("")}</speak>`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Web and mail addresses are read out as they are written, so no rule below may touch them
+ * ("tfl.gov.uk" must not become "T.F.L..gov.uk", as it does in the peer).
+ */
+const ADDRESS = /\b(?:https?:\/\/|www\.)[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|com|org|net|gov|london)\b(?:\/[^\s<>"]*)?/gi;
+
+/** Saints found in London station and street names: "St" before them is "Saint", never "Street". */
+const SAINTS = [
+  "Agnes", "Alban", "Albans", "Andrew", "Anne?", "Austell", "Barnabas", "Bartholomew", "Botolph", "Bride", "Budeaux",
+  "Catherine", "Chad", "Clement", "Columb", "Denys", "Dunstan", "Edmund", "Erth", "Gabriel", "George",
+  "German", "Giles", "Helen", "Helier", "Ives", "James", "John", "Katharine", "Katherine", "Keyne", "Lawrence",
+  "Leonard", "Luke", "Magnus", "Margaret", "Mark", "Martin", "Mary", "Marylebone", "Matthew", "Michael", "Mildred",
+  "Neots", "Nicholas", "Olave", "Pancras", "Paul", "Peter", "Quintin", "Saviour", "Stephen", "Swithin", "Thomas",
+].join("|");
+
+type Rule = readonly [pattern: RegExp, replacement: string | ((match: string, ...groups: string[]) => string)];
+
+const DIRECTIONS: Readonly<Record<string, string>> = { e: "eastbound", n: "northbound", s: "southbound", w: "westbound" };
+
+/** Applied in order to the text between addresses (product.md item 6). */
+const RULES: readonly Rule[] = [
+  // Spell the DLR out; a full stop straight after it is absorbed so "the DLR." never says "D.L.R..".
+  [/\bDLR\b(?:\.(?![\w.]))?/g, "D.L.R."],
+  [/D\.L\.R\.\.(?!\.)/g, "D.L.R."],
+  // "e/b", "N/B"... only as whole tokens.
+  [/(?<![\w/])([ensw])\/b(?![\w/])/gi, (_match, letter) => DIRECTIONS[(letter ?? "").toLowerCase()] ?? _match],
+  // Saints stay saints: "St Pancras", "St. John's Wood", "St James's Park".
+  [new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"), "Saint"],
+  // Any other "St" after a word is a street: "High St Kensington", "Liverpool St."
+  [/(?<=\S\s+)St(?=\s|[,.;:!?)]|$)/g, "Street"],
+  [/\bSWT\b/g, "South West Trains"],
+  [/\bSWR\b/g, "South Western Railway"],
+  [/\bTfL\b(?:\.(?![\w.]))?/gi, "T.F.L."],
+  [/\s+&\s+/g, " and "],
+  // The town, not "reading a book"; also before punctuation.
+  [/(?<![\w'’-])Reading(?=$|[\s,.;:!?)"'’])/g, "Redding"],
+];
+
+function applyRules(text: string): string {
+  let result = text;
+  for (const [pattern, replacement] of RULES) {
+    result =
+      typeof replacement === "string"
+        ? result.replace(pattern, replacement)
+        : result.replace(pattern, (match: string, ...rest: unknown[]) =>
+            replacement(match, ...rest.filter((item): item is string => typeof item === "string")),
+          );
+  }
+  return result;
+}
+
+/**
+ * Rewrites text so Alexa pronounces it well: "DLR" -> "D.L.R.", "e/b" -> "eastbound", "St" -> "Saint"
+ * or "Street", "TfL" -> "T.F.L.", " & " -> " and ", "Reading" -> "Redding". Addresses are left alone.
+ */
+export function verbalize(text: string): string {
+  let result = "";
+  let last = 0;
+  for (const match of text.matchAll(ADDRESS)) {
+    result += applyRules(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return result + applyRules(text.slice(last));
+}

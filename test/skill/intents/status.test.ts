@@ -1,0 +1,351 @@
+import { describe, expect, test } from "bun:test";
+import byCase from "../../fixtures/tfl/line-statuses-by-case.json" with { type: "json" };
+import goodService from "../../fixtures/tfl/line-statuses-good-service.json" with { type: "json" };
+import overground from "../../fixtures/tfl/overground-statuses.json" with { type: "json" };
+import { handleAlexaRequest } from "../../../src/skill/index.ts";
+import type { TflLine } from "../../../src/skill/ports.ts";
+import { speak } from "../../../src/skill/response.ts";
+import { strings } from "../../../src/skill/speech/strings.ts";
+import { describeLineStatus, lineNameAsTitle } from "../../../src/skill/status-text.ts";
+import {
+  assertWellFormedSsml,
+  createStatusEvent,
+  paragraphsOf,
+  partsOf,
+  rawLineSlot,
+  resolvedLineSlot,
+  unescapeXml,
+  unmatchedLineSlot,
+  type JsonObject,
+} from "../../helpers/alexa.ts";
+import { createHarness, FakePortError, linesById, TEST_DEADLINE, type PortScript } from "../../helpers/fake-ports.ts";
+
+const GOOD_SERVICE_LINES = goodService as unknown as TflLine[];
+const CASES = byCase as unknown as Record<keyof typeof byCase, TflLine>;
+const OVERGROUND_LINES = overground as unknown as TflLine[];
+
+async function ask(event: JsonObject, script: PortScript = { lineStatuses: linesById(GOOD_SERVICE_LINES) }) {
+  const harness = createHarness(script);
+  const response = await handleAlexaRequest(event, harness.invocation, harness.deps);
+  return { response, parts: partsOf(response), ...harness };
+}
+
+/** What the skill says for a line with just this one status, to compare sentences without fixing their wording. */
+function textFor(name: string, statusSeverity: number): string {
+  return describeLineStatus({ name, lineStatuses: [{ statusSeverity }] });
+}
+
+describe("StatusIntent for each line", () => {
+  test.each([
+    ["bakerloo", "Bakerloo Line Status"],
+    ["central", "Central Line Status"],
+    ["circle", "Circle Line Status"],
+    ["district", "District Line Status"],
+    ["dlr", "DLR Status"],
+    ["elizabeth", "Elizabeth line Status"],
+    ["hammersmith-city", "Hammersmith & City Line Status"],
+    ["jubilee", "Jubilee Line Status"],
+    ["liberty", "Liberty Line Status"],
+    ["lioness", "Lioness Line Status"],
+    ["metropolitan", "Metropolitan Line Status"],
+    ["mildmay", "Mildmay Line Status"],
+    ["northern", "Northern Line Status"],
+    ["piccadilly", "Piccadilly Line Status"],
+    ["suffragette", "Suffragette Line Status"],
+    ["victoria", "Victoria Line Status"],
+    ["waterloo-city", "Waterloo & City Line Status"],
+    ["weaver", "Weaver Line Status"],
+    ["windrush", "Windrush Line Status"],
+  ])("asking about %s makes one TfL call and answers with a %s card", async (id, cardTitle) => {
+    const { response, parts, calls } = await ask(createStatusEvent(rawLineSlot(id)));
+
+    expect(calls).toEqual([{ method: "getLineStatuses", ids: [id], budget: { deadline: TEST_DEADLINE } }]);
+    const line = GOOD_SERVICE_LINES.find((candidate) => candidate.id === id)!;
+    const text = describeLineStatus(line);
+    expect(response).toEqual(speak([text]).withCard(cardTitle, [text]).endSession().build());
+    expect(parts.shouldEndSession).toBe(true);
+    expect(parts.repromptSsml).toBeUndefined();
+    assertWellFormedSsml(parts.ssml!);
+  });
+});
+
+describe("StatusIntent line names", () => {
+  test.each([
+    ["Victoria", "victoria"],
+    ["VICTORIA", "victoria"],
+    ["  the Victoria line  ", "victoria"],
+    ["Bakerloo line", "bakerloo"],
+    ["met", "metropolitan"],
+    ["Metropolitan", "metropolitan"],
+    ["hammersmith", "hammersmith-city"],
+    ["hammersmith and city", "hammersmith-city"],
+    ["Hammersmith & City", "hammersmith-city"],
+    ["the hammersmith and city line", "hammersmith-city"],
+    ["waterloo", "waterloo-city"],
+    ["city", "waterloo-city"],
+    ["waterloo and city", "waterloo-city"],
+    ["Waterloo & City", "waterloo-city"],
+    ["elizabeth", "elizabeth"],
+    ["Elizabeth line", "elizabeth"],
+    ["the Elizabeth line", "elizabeth"],
+    ["crossrail", "elizabeth"],
+    ["liz", "elizabeth"],
+    ["lizzie", "elizabeth"],
+    ["lizzy", "elizabeth"],
+    ["dlr", "dlr"],
+    ["DLR", "dlr"],
+    ["d.l.r.", "dlr"],
+    ["docklands rail", "dlr"],
+    ["docklands railway", "dlr"],
+    ["docklands light rail", "dlr"],
+    ["docklands light railway", "dlr"],
+    ["the Windrush line", "windrush"],
+    ["Suffragette", "suffragette"],
+    ["weaver line", "weaver"],
+    ["Mildmay", "mildmay"],
+    ["lioness", "lioness"],
+    ["Liberty", "liberty"],
+  ])("the raw slot value %p asks TfL about %s", async (value, id) => {
+    const { calls, parts } = await ask(createStatusEvent(rawLineSlot(value)));
+
+    expect(calls.map((call) => call.method === "getLineStatuses" && call.ids)).toEqual([[id]]);
+    expect(parts.shouldEndSession).toBe(true);
+  });
+
+  test.each([
+    ["lizzie", "elizabeth", "elizabeth"],
+    ["the vic", "victoria", "victoria"],
+    ["hammersmith and city", "hammersmith and city", "hammersmith-city"],
+    ["docklands", "dlr", "dlr"],
+  ])("entity resolution wins: heard %p, resolved to %p, asks about %s", async (heard, canonical, id) => {
+    const { calls } = await ask(createStatusEvent(resolvedLineSlot(heard, canonical)));
+
+    expect(calls.map((call) => call.method === "getLineStatuses" && call.ids)).toEqual([[id]]);
+  });
+
+  test("a resolution without a match falls back to the raw value", async () => {
+    const { calls } = await ask(createStatusEvent(unmatchedLineSlot("Jubilee")));
+
+    expect(calls.map((call) => call.method === "getLineStatuses" && call.ids)).toEqual([["jubilee"]]);
+  });
+});
+
+describe("StatusIntent with a line it does not know", () => {
+  const unknownLineReply = speak([strings.unknownLine])
+    .withReprompt([strings.unknownLineReprompt])
+    .keepSessionOpen()
+    .build();
+
+  test.each([
+    ["a slot without a value", createStatusEvent(rawLineSlot(undefined))],
+    ["a null value", createStatusEvent(rawLineSlot(null))],
+    ["an empty value", createStatusEvent(rawLineSlot(""))],
+    ["a blank value", createStatusEvent(rawLineSlot("   "))],
+    ["something that is not a line", createStatusEvent(rawLineSlot("not a tube line"))],
+    ["a National Rail route", createStatusEvent(rawLineSlot("Thameslink"))],
+    ["an unmatched resolution", createStatusEvent(unmatchedLineSlot("the purple one"))],
+    ["an intent without slots", createStatusEvent(undefined)],
+    ["empty slots", (() => {
+      const event = createStatusEvent(undefined);
+      event["request"]["intent"]["slots"] = {};
+      return event;
+    })()],
+    ["SSML in the slot value", createStatusEvent(rawLineSlot('<speak><audio src="https://example.invalid/x.mp3"/></speak> & "quotes"'))],
+  ])("%s: apologises, says what can be asked and keeps the session open with a reprompt", async (_, event) => {
+    const { response, parts, calls, log } = await ask(event, {});
+
+    expect(calls).toEqual([]);
+    expect(response).toEqual(unknownLineReply);
+    expect(parts.shouldEndSession).toBe(false);
+    expect(parts.repromptSsml).toBeDefined();
+    expect(parts.card).toBeUndefined();
+    assertWellFormedSsml(parts.ssml!);
+    expect(log.find("skill.status.unknownLine")).toHaveLength(1);
+  });
+});
+
+describe("StatusIntent for the London Overground", () => {
+  test.each([
+    ["overground", rawLineSlot("overground")],
+    ["London Overground", rawLineSlot("London Overground")],
+    ["the overground", rawLineSlot("the overground")],
+    ["a resolved London Overground", resolvedLineSlot("the ginger line", "london overground")],
+  ])("%s: one call for the mode, every Overground line in name order, with titles", async (_, slot) => {
+    const { parts, calls } = await ask(createStatusEvent(slot), { modeStatuses: OVERGROUND_LINES });
+
+    expect(calls).toEqual([{ method: "getModeStatuses", modes: ["overground"], budget: { deadline: TEST_DEADLINE } }]);
+    const paragraphs = paragraphsOf(parts.ssml!);
+    expect(paragraphs).toHaveLength(6);
+    expect(paragraphs.map((paragraph) => paragraph.slice(0, paragraph.indexOf(":")))).toEqual([
+      "Liberty Line",
+      "Lioness Line",
+      "Mildmay Line",
+      "Suffragette Line",
+      "Weaver Line",
+      "Windrush Line",
+    ]);
+    expect(parts.card).toEqual({
+      type: "Standard",
+      title: strings.overgroundCardTitle,
+      text: [...OVERGROUND_LINES]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((line) => strings.commutePrefix(lineNameAsTitle(line.name), describeLineStatus(line)))
+        .join("\n"),
+    });
+    expect(parts.shouldEndSession).toBe(true);
+    assertWellFormedSsml(parts.ssml!);
+  });
+
+  test("the Windrush line's reason is read without its own name in front", async () => {
+    const { parts } = await ask(createStatusEvent(rawLineSlot("overground")), { modeStatuses: OVERGROUND_LINES });
+
+    expect(parts.card?.text).toContain("Windrush Line: Minor delays between Highbury & Islington and New Cross Gate.");
+  });
+
+  test("no lines from TfL is an apology", async () => {
+    const { response } = await ask(createStatusEvent(rawLineSlot("overground")), { modeStatuses: [] });
+
+    expect(response).toEqual(speak([strings.apology]).endSession().build());
+  });
+});
+
+describe("StatusIntent status text", () => {
+  async function askAbout(key: keyof typeof CASES) {
+    const line = CASES[key];
+    return ask(createStatusEvent(rawLineSlot(line.id)), { lineStatuses: [line] });
+  }
+
+  test("a closed line says it is closed, not that it has a good service", async () => {
+    const { parts } = await askAbout("closed");
+
+    expect(parts.card?.text).toBe(textFor("Bakerloo", 20));
+    expect(parts.card?.text).not.toBe(textFor("Bakerloo", 10));
+    expect(parts.card?.text).toContain("Bakerloo");
+  });
+
+  test("no issues (18) is spoken as a good service", async () => {
+    const { parts } = await askAbout("noIssues");
+
+    expect(parts.card?.text).toBe(textFor("Jubilee", 10));
+  });
+
+  test("good service (10) names the line", async () => {
+    const { parts } = await askAbout("goodService");
+
+    expect(parts.card?.text).toBe(textFor("Central", 10));
+    expect(parts.card?.text).toContain("Central line");
+  });
+
+  test("a delay reads TfL's reason without the line-name prefix", async () => {
+    const { parts } = await askAbout("minorDelaysWithPrefix");
+
+    expect(parts.card?.text).toBe(
+      "Minor delays between Brixton and Walthamstow Central while we fix a signal failure at Seven Sisters.",
+    );
+    expect(parts.ssml).not.toContain("Victoria Line:");
+  });
+
+  test("a reason without a prefix is read as it is", async () => {
+    const { parts } = await askAbout("reasonWithoutPrefix");
+
+    expect(parts.card?.text).toBe(
+      "Severe delays between Acton Town and Heathrow Terminal 5 because of an earlier faulty train.",
+    );
+  });
+
+  test("a prefix that does not name the line is kept", async () => {
+    const { parts } = await askAbout("reasonNamingAnotherLine");
+
+    expect(parts.card?.text).toStartWith("Wimbledon branch: a reduced service");
+  });
+
+  test("with several statuses the most severe one is read", async () => {
+    const { parts } = await askAbout("multipleStatuses");
+
+    expect(parts.card?.text).toContain("No service between Kennington and Battersea Power Station");
+    expect(parts.card?.text).not.toContain("High Barnet");
+  });
+
+  test("planned work that is not in effect now is ignored", async () => {
+    const { parts } = await askAbout("futureStatusIgnored");
+
+    expect(parts.card?.text).toBe(textFor("Circle", 10));
+  });
+
+  test("the DLR is spelt out once, with no doubled full stop", async () => {
+    const { parts } = await askAbout("dlrGoodService");
+
+    expect(parts.ssml).toContain("D.L.R.");
+    expect(parts.ssml).not.toContain("D.L.R..");
+    expect(parts.card?.title).toBe("DLR Status");
+  });
+
+  test("a DLR reason loses its DLR prefix", async () => {
+    const { parts } = await askAbout("dlrMinorDelays");
+
+    expect(parts.card?.text).toBe("Minor delays between Canning Town and Beckton due to an earlier power failure.");
+  });
+
+  test.each([["elizabethGoodService"], ["elizabethClosed"]] as const)(
+    "the Elizabeth line is never called the Elizabeth line line (%s)",
+    async (key) => {
+      const { parts } = await askAbout(key);
+
+      expect(parts.ssml).toContain("Elizabeth line");
+      expect(parts.ssml).not.toMatch(/line line/i);
+      expect(parts.card?.title).toBe("Elizabeth line Status");
+    },
+  );
+
+  test("an ampersand in a line name is spoken as and", async () => {
+    const { parts } = await askAbout("hammersmithGoodService");
+
+    expect(parts.ssml).toContain("Hammersmith and City");
+    expect(parts.ssml).not.toContain("&amp;");
+  });
+
+  test("a closed Waterloo & City line is well-formed SSML", async () => {
+    const { parts } = await askAbout("waterlooClosed");
+
+    assertWellFormedSsml(parts.ssml!);
+    expect(parts.card?.title).toBe("Waterloo & City Line Status");
+  });
+
+  test("a reason full of SSML and quotes stays text inside well-formed SSML", async () => {
+    const { parts } = await askAbout("hostileReason");
+
+    assertWellFormedSsml(parts.ssml!);
+    expect(unescapeXml(parts.ssml!)).toContain('<break time="10s"/>');
+    expect(parts.card?.text).toContain("</speak><speak>");
+  });
+
+  test("the line with the asked id is used even when TfL lists another first", async () => {
+    const victoria = GOOD_SERVICE_LINES.find((line) => line.id === "victoria")!;
+    const central = GOOD_SERVICE_LINES.find((line) => line.id === "central")!;
+    const { parts } = await ask(createStatusEvent(rawLineSlot("victoria")), { lineStatuses: [central, victoria] });
+
+    expect(parts.card?.text).toBe(describeLineStatus(victoria));
+  });
+});
+
+describe("StatusIntent failures", () => {
+  const apology = speak([strings.apology]).endSession().build();
+
+  test.each([
+    ["TfL fails", { lineStatuses: new FakePortError("TfL answered 503") }],
+    ["TfL returns no lines", { lineStatuses: [] }],
+    ["TfL returns a line without statuses", { lineStatuses: [{ id: "victoria", name: "Victoria", lineStatuses: [] }] }],
+    [
+      "TfL gives a delay without a reason",
+      { lineStatuses: [{ id: "victoria", name: "Victoria", lineStatuses: [{ statusSeverity: 6, reason: null }] }] },
+    ],
+  ] satisfies [string, PortScript][])("%s: the user hears the apology and the failure is logged", async (_, script) => {
+    const { response, log } = await ask(createStatusEvent(rawLineSlot("victoria")), script);
+
+    expect(response).toEqual(apology);
+    const failures = log.find("skill.intent.failed");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.fields["intent"]).toBe("StatusIntent");
+    expect(failures[0]?.fields["error"]).toBeInstanceOf(Error);
+  });
+});

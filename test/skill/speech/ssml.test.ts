@@ -1,0 +1,117 @@
+import { describe, expect, test } from "bun:test";
+import { ELLIPSIS } from "../../../src/skill/speech/fit.ts";
+import { escapeXml, MAX_SSML_LENGTH, stripInvalidCharacters, toSsml } from "../../../src/skill/speech/ssml.ts";
+import { findSsmlProblem, spokenText } from "./ssml-checks.ts";
+
+describe("escapeXml", () => {
+  test.each([
+    ["&", "&amp;"],
+    ["<", "&lt;"],
+    [">", "&gt;"],
+    ['"', "&quot;"],
+    ["'", "&apos;"],
+    ["Hammersmith & City", "Hammersmith &amp; City"],
+    ["&amp;", "&amp;amp;"],
+    ["plain text", "plain text"],
+  ])("escapes %p as %p", (input, output) => {
+    expect(escapeXml(input)).toBe(output);
+  });
+
+  test("drops characters XML forbids but keeps emoji and accents", () => {
+    expect(escapeXml("a\u0000b\u0007c\u000Bd\uFFFEe\uD800f 🚇 café\n")).toBe("abcdef 🚇 café\n");
+  });
+
+  test("drops a lone low surrogate", () => {
+    expect(stripInvalidCharacters("x\uDC00y")).toBe("xy");
+  });
+});
+
+describe("toSsml", () => {
+  test("wraps one paragraph in speak without a p element", () => {
+    expect(toSsml(["The Victoria line has a good service."])).toBe("<speak>The Victoria line has a good service.</speak>");
+  });
+
+  test("wraps each of several paragraphs in p", () => {
+    expect(toSsml(["One.", "Two.", "Three."])).toBe("<speak><p>One.</p><p>Two.</p><p>Three.</p></speak>");
+  });
+
+  test("gives an empty speak element for no paragraphs", () => {
+    expect(toSsml([])).toBe("<speak></speak>");
+  });
+
+  test("drops blank paragraphs", () => {
+    expect(toSsml(["  ", "Only this.", ""])).toBe("<speak>Only this.</speak>");
+  });
+
+  test("verbalizes before escaping", () => {
+    expect(toSsml(["Hammersmith & City: DLR & TfL <b>"])).toBe("<speak>Hammersmith and City: D.L.R. and T.F.L. &lt;b&gt;</speak>");
+  });
+
+  test("collapses line breaks and runs of spaces", () => {
+    expect(toSsml(["Minor\n\ndelays   at\tBank."])).toBe("<speak>Minor delays at Bank.</speak>");
+  });
+
+  test.each([
+    ["an audio tag", 'Delays <audio src="https://example.com/a.mp3"/> at Bank'],
+    ["a closing speak tag", "Minor delays</speak><speak>Injected"],
+    ["a break tag", "Delays<break time='10s'/>here"],
+    ["an entity", "Tom &amp; Jerry &#60;script&#62;"],
+    ["quotes", `He said "mind the gap" and 'stand clear'`],
+    ["a CDATA section", "<![CDATA[ <p> ]]>"],
+    ["a comment", "<!-- hidden -->"],
+    ["control characters", "bad\u0001text\u001F"],
+  ])("reads %s in TfL text as words and stays well-formed", (_title, reason) => {
+    const ssml = toSsml([reason, "Every other line has a good service."]);
+    expect(findSsmlProblem(ssml)).toBeUndefined();
+    expect(spokenText(ssml)).toContain(stripInvalidCharacters(reason).replace(/\s+/g, " ").replace(/ & /g, " and "));
+  });
+});
+
+describe("toSsml length limit", () => {
+  test("keeps a 10,000-character reason under 8,000 characters", () => {
+    const reason = "Severe delays between Bank and Stratford while engineers fix a broken rail. ".repeat(132).slice(0, 10_000);
+    const ssml = toSsml([reason]);
+    expect(ssml.length).toBeLessThan(8_000);
+    expect(findSsmlProblem(ssml)).toBeUndefined();
+    expect(ssml).toEndWith("rail.</speak>");
+  });
+
+  test("cuts a reason with no sentence breaks at a word, with an ellipsis", () => {
+    const ssml = toSsml(["word ".repeat(2_500)]);
+    expect(ssml.length).toBeLessThanOrEqual(MAX_SSML_LENGTH);
+    expect(ssml).toEndWith(`word${ELLIPSIS}</speak>`);
+  });
+
+  test("cuts one enormous word by characters", () => {
+    const ssml = toSsml(["x".repeat(10_000)]);
+    expect(ssml.length).toBeLessThanOrEqual(MAX_SSML_LENGTH);
+    expect(ssml).toEndWith(`x${ELLIPSIS}</speak>`);
+  });
+
+  test("counts escaped characters, not raw ones", () => {
+    const ssml = toSsml(["& ".repeat(3_000) + "end."]);
+    expect(ssml.length).toBeLessThanOrEqual(MAX_SSML_LENGTH);
+    expect(findSsmlProblem(ssml)).toBeUndefined();
+  });
+
+  test("never splits an entity when cutting", () => {
+    const ssml = toSsml(["<".repeat(9_000)]);
+    expect(ssml.length).toBeLessThanOrEqual(MAX_SSML_LENGTH);
+    expect(findSsmlProblem(ssml)).toBeUndefined();
+  });
+
+  test("drops whole paragraphs from the end", () => {
+    const paragraphs = Array.from({ length: 100 }, (_, i) => `Disruption number ${i}: ${"minor delays ".repeat(10)}end.`);
+    const ssml = toSsml([...paragraphs, "Every other line has a good service."]);
+    expect(ssml.length).toBeLessThanOrEqual(MAX_SSML_LENGTH);
+    expect(findSsmlProblem(ssml)).toBeUndefined();
+    expect(ssml).toStartWith("<speak><p>Disruption number 0:");
+    expect(ssml).not.toContain("Every other line");
+  });
+
+  test("honours a smaller length and a JSON byte budget", () => {
+    expect(toSsml(["First sentence. Second sentence."], { maxLength: 40 })).toBe("<speak>First sentence.</speak>");
+    const ssml = toSsml(["ü".repeat(1_000)], { maxJsonBytes: 100 });
+    expect(Buffer.byteLength(ssml)).toBeLessThanOrEqual(100);
+  });
+});
