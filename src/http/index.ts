@@ -1,0 +1,19 @@
+/**
+ * Public surface of the shared HTTP layer used by `src/tfl` and `src/skill-api`.
+ */
+export { cancelQuietly, readCappedBody, BodyTooLargeError } from "./body.ts";
+export {
+  BudgetExceededError,
+  InvalidRequestArgumentError,
+  isClientError,
+  UpstreamError,
+  UpstreamSchemaError,
+} from "./errors.ts";
+export type { ClientErrorDetails } from "./errors.ts";
+export { createJsonClient, DEFAULT_MAX_BODY_BYTES, formatUserAgent } from "./json-client.ts";
+export type { Budget, FetchLike, JsonClient, JsonClientOptions, JsonRequest, JsonResult } from "./json-client.ts";
+export { redactSecrets, sanitizeError } from "./redact.ts";
+export { backoffDelay, createRetryPolicy, isRetryableStatus, parseRetryAfter, planRetry } from "./retry-policy.ts";
+export type { AttemptFailure, RetryDecision, RetryOptions, RetryPolicy } from "./retry-policy.ts";
+export type { Logger } from "./logger.ts";
+export { attemptsOf, describeError } from "./logger.ts";

@@ -1,0 +1,18 @@
+/**
+ * The London Travel website's `GET /api/preferences` answer, as far as the skill reads it:
+ * `favoriteLines` only (`userId` and anything else are dropped). A `null` body, or a missing or
+ * `null` list, means the user has no favourites (peer-skill.md §4).
+ */
+import * as v from "valibot";
+
+/** The body of `GET /api/preferences`. */
+export const PreferencesSchema = v.nullable(
+  v.pipe(
+    // valibot's `object` accepts arrays; an array is not a preferences document.
+    v.custom<unknown>((input) => !Array.isArray(input), "Invalid type: Expected Object but received Array"),
+    v.object({
+      favoriteLines: v.nullish(v.array(v.string())),
+    }),
+  ),
+);
+export type Preferences = v.InferOutput<typeof PreferencesSchema>;

@@ -1,0 +1,80 @@
+/**
+ * The TfL answer cache (product.md item 12): entries live for TfL's own `Cache-Control` freshness
+ * (max-age minus Age), capped at 60 s, so a warm function does not ask TfL the same question twice
+ * within that window. Bounded in size; the oldest entry goes first. One cache per client instance.
+ */
+
+/** A small bounded cache with per-entry lifetimes on an injected clock. */
+export interface ResponseCache<T> {
+  get(key: string): T | undefined;
+  /** Stores `value` for `lifetimeMs`; a lifetime of 0 or less stores nothing. */
+  set(key: string, value: T, lifetimeMs: number): void;
+  readonly size: number;
+}
+
+/** Tunables of the cache. */
+export interface ResponseCacheOptions {
+  readonly now: () => number;
+  /** Most entries kept; default 64. */
+  readonly maxEntries?: number | undefined;
+}
+
+/** Upper bound on how long any TfL answer is reused (product.md item 12). */
+export const MAX_CACHE_SECONDS = 60;
+const DEFAULT_MAX_ENTRIES = 64;
+
+/** Creates an empty cache; Map insertion order doubles as age order for eviction. */
+export function createResponseCache<T>(options: ResponseCacheOptions): ResponseCache<T> {
+  const maxEntries = Math.max(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+  const entries = new Map<string, { readonly value: T; readonly expiresAt: number }>();
+
+  return {
+    get(key) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      if (options.now() >= entry.expiresAt) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.value;
+    },
+    set(key, value, lifetimeMs) {
+      if (!(lifetimeMs > 0) || maxEntries === 0) return;
+      entries.delete(key);
+      while (entries.size >= maxEntries) {
+        const oldest = entries.keys().next();
+        if (oldest.done === true) break;
+        entries.delete(oldest.value);
+      }
+      entries.set(key, { value, expiresAt: options.now() + lifetimeMs });
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+/**
+ * How long (ms) an answer may be reused: max-age minus Age, at most `capSeconds`; 0 when the
+ * answer says no-store or no-cache, or has no max-age.
+ */
+export function cacheLifetimeMs(headers: Headers, capSeconds: number = MAX_CACHE_SECONDS): number {
+  const cacheControl = headers.get("cache-control");
+  if (cacheControl === null) return 0;
+  let maxAge: number | undefined;
+  for (const part of cacheControl.split(",")) {
+    const [rawName = "", rawValue] = part.split("=", 2);
+    const name = rawName.trim().toLowerCase();
+    if (name === "no-store" || name === "no-cache") return 0;
+    if (name === "max-age" && rawValue !== undefined) {
+      const value = rawValue.trim().replace(/^"(.*)"$/, "$1");
+      if (!/^\d+$/.test(value)) return 0;
+      maxAge = Number(value);
+    }
+  }
+  if (maxAge === undefined) return 0;
+  const ageHeader = headers.get("age")?.trim();
+  const age = ageHeader !== undefined && /^\d+$/.test(ageHeader) ? Number(ageHeader) : 0;
+  const seconds = Math.min(maxAge - age, capSeconds);
+  return seconds > 0 ? seconds * 1000 : 0;
+}
