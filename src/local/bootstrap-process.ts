@@ -1,0 +1,135 @@
+/**
+ * Runs a compiled `bootstrap` the way Lambda starts it (runtime.md §1.9, §3.4 item 5): Lambda's
+ * variables and no HOME, the task root as cwd, and arm64 builds under qemu-user on an x86_64 host.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { arch as processArch } from "node:os";
+import { dirname, resolve } from "node:path";
+
+/** The two Lambda architectures, named as Lambda names them. */
+export type LambdaArch = "x86_64" | "arm64";
+
+/** Options of spawnBootstrap; `env` is added on top of (and may override) Lambda's variables. */
+export interface SpawnBootstrapOptions {
+  readonly binary: string;
+  readonly arch: LambdaArch;
+  /** AWS_LAMBDA_RUNTIME_API, e.g. the emulator's address. */
+  readonly runtimeApi: string;
+  readonly env?: Record<string, string> | undefined;
+  /** Default: the binary's directory, which is also LAMBDA_TASK_ROOT (as /var/task on Lambda). */
+  readonly cwd?: string | undefined;
+}
+
+/** A running bootstrap. */
+export interface BootstrapProcess {
+  readonly pid: number;
+  /** True when an arm64 build runs under qemu on an x86_64 host. */
+  readonly emulated: boolean;
+  /** Exit code (128 + signal number when killed), after stdout and stderr are fully read. */
+  readonly exited: Promise<number>;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** VmHWM in KiB (for qemu, the emulator's process); the last value read once the process is gone. */
+  peakRssKb(): number | undefined;
+  kill(signal?: NodeJS.Signals | number): void;
+}
+
+const QEMU = "qemu-aarch64-static";
+const AARCH64_SYSROOT = "/usr/aarch64-linux-gnu";
+// The PATH Lambda gives a function (runtime.md §1.9).
+const LAMBDA_PATH = "/usr/local/bin:/usr/bin/:/bin:/opt/bin";
+
+/** The host as a Lambda architecture. */
+export function hostArch(): LambdaArch {
+  return processArch() === "arm64" ? "arm64" : "x86_64";
+}
+
+/** Whether arm64 builds can run here under qemu-user (the binary and the aarch64 sysroot). */
+export function qemuAvailable(): boolean {
+  return Bun.which(QEMU) !== null && existsSync(AARCH64_SYSROOT);
+}
+
+/**
+ * Starts the binary with Lambda's environment. The caller owns the process: it kills it on a
+ * timeout and awaits `exited`. Throws when the build cannot run on this host.
+ */
+export function spawnBootstrap(options: SpawnBootstrapOptions): BootstrapProcess {
+  const binary = resolve(options.binary);
+  const taskRoot = dirname(binary);
+  const host = hostArch();
+  const emulated = options.arch !== host;
+  if (emulated && options.arch !== "arm64") {
+    throw new Error(`An ${options.arch} build cannot run on an ${host} host`);
+  }
+  const qemu = emulated ? Bun.which(QEMU) : null;
+  if (emulated && (qemu === null || !existsSync(AARCH64_SYSROOT))) {
+    throw new Error(`Running an arm64 build on ${host} needs ${QEMU} and ${AARCH64_SYSROOT}`);
+  }
+  const command = qemu === null ? [binary] : [qemu, "-L", AARCH64_SYSROOT, binary];
+  const functionName = options.env?.AWS_LAMBDA_FUNCTION_NAME ?? "london-travel-local";
+  const env: Record<string, string> = {
+    AWS_LAMBDA_RUNTIME_API: options.runtimeApi,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: "2026/01/01/[$LATEST]00000000000000000000000000000000",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    AWS_REGION: "eu-west-2",
+    AWS_DEFAULT_REGION: "eu-west-2",
+    _HANDLER: "bootstrap",
+    LAMBDA_TASK_ROOT: taskRoot,
+    LAMBDA_RUNTIME_DIR: "/var/runtime",
+    TZ: ":UTC",
+    PATH: LAMBDA_PATH,
+    ...options.env,
+  };
+
+  const child = Bun.spawn(command, {
+    cwd: options.cwd ?? taskRoot,
+    env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const out = collect(child.stdout);
+  const err = collect(child.stderr);
+  let lastPeak: number | undefined;
+
+  return {
+    pid: child.pid,
+    emulated,
+    exited: Promise.all([child.exited, out.done, err.done]).then(([code]) => code),
+    stdout: () => out.text(),
+    stderr: () => err.text(),
+    peakRssKb(): number | undefined {
+      lastPeak = readPeakRssKb(child.pid) ?? lastPeak;
+      return lastPeak;
+    },
+    kill(signal?: NodeJS.Signals | number): void {
+      child.kill(signal);
+    },
+  };
+}
+
+/** VmHWM of a live process in KiB, from /proc/<pid>/status. */
+function readPeakRssKb(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function collect(stream: ReadableStream<Uint8Array>): { text(): string; done: Promise<void> } {
+  const decoder = new TextDecoder();
+  let text = "";
+  const done = (async (): Promise<void> => {
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+    text += decoder.decode();
+  })().catch(() => undefined);
+  return { text: () => text, done };
+}
