@@ -2,9 +2,9 @@
  * Runs a compiled `bootstrap` the way Lambda starts it (runtime.md §1.9, §3.4 item 5): Lambda's
  * variables and no HOME, the task root as cwd, and arm64 builds under qemu-user on an x86_64 host.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { arch as processArch } from "node:os";
-import { dirname, resolve } from "node:path";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
+import { arch as processArch, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 
 /** The two Lambda architectures, named as Lambda names them. */
 export type LambdaArch = "x86_64" | "arm64";
@@ -27,9 +27,9 @@ export interface BootstrapProcess {
   readonly emulated: boolean;
   /** Exit code (128 + signal number when killed), after stdout and stderr are fully read. */
   readonly exited: Promise<number>;
-  /** Everything written to stdout so far. */
+  /** Everything the process has written to stdout up to this call (read synchronously). */
   stdout(): string;
-  /** Everything written to stderr so far. */
+  /** Everything the process has written to stderr up to this call (read synchronously). */
   stderr(): string;
   /** VmHWM in KiB (for qemu, the emulator's process); the last value read once the process is gone. */
   peakRssKb(): number | undefined;
@@ -87,21 +87,32 @@ export function spawnBootstrap(options: SpawnBootstrapOptions): BootstrapProcess
     ...options.env,
   };
 
-  const child = Bun.spawn(command, {
-    cwd: options.cwd ?? taskRoot,
-    env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const out = collect(child.stdout);
-  const err = collect(child.stderr);
+  // Output goes to files, not pipes: a line the runtime wrote before its POST is then readable the
+  // moment the emulator sees the POST, with no race against an asynchronous pipe reader.
+  const outputDir = mkdtempSync(join(tmpdir(), "bootstrap-output-"));
+  const out = openCapture(join(outputDir, "stdout"));
+  const err = openCapture(join(outputDir, "stderr"));
+  let child;
+  try {
+    child = Bun.spawn(command, { cwd: options.cwd ?? taskRoot, env, stdin: "ignore", stdout: out.fd, stderr: err.fd });
+  } catch (error) {
+    out.close();
+    err.close();
+    rmSync(outputDir, { recursive: true, force: true });
+    throw error;
+  }
   let lastPeak: number | undefined;
+  const exited = child.exited.then((code) => {
+    out.close();
+    err.close();
+    rmSync(outputDir, { recursive: true, force: true });
+    return code;
+  });
 
   return {
     pid: child.pid,
     emulated,
-    exited: Promise.all([child.exited, out.done, err.done]).then(([code]) => code),
+    exited,
     stdout: () => out.text(),
     stderr: () => err.text(),
     peakRssKb(): number | undefined {
@@ -124,12 +135,41 @@ function readPeakRssKb(pid: number): number | undefined {
   }
 }
 
-function collect(stream: ReadableStream<Uint8Array>): { text(): string; done: Promise<void> } {
+interface Capture {
+  readonly fd: number;
+  /** Reads what was appended since the last call and returns the whole text. */
+  text(): string;
+  /** Reads the rest and closes the file; text() then returns the final text. */
+  close(): void;
+}
+
+/** A file the child writes through its own descriptor; we read it with pread from where we stopped. */
+function openCapture(path: string): Capture {
+  const fd = openSync(path, "w+");
   const decoder = new TextDecoder();
+  const buffer = Buffer.allocUnsafe(64 * 1024);
+  let position = 0;
   let text = "";
-  const done = (async (): Promise<void> => {
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
-    text += decoder.decode();
-  })().catch(() => undefined);
-  return { text: () => text, done };
+  let open = true;
+  const pull = (): void => {
+    if (!open) return;
+    for (let read = readSync(fd, buffer, 0, buffer.length, position); read > 0; read = readSync(fd, buffer, 0, buffer.length, position)) {
+      position += read;
+      text += decoder.decode(buffer.subarray(0, read), { stream: true });
+    }
+  };
+  return {
+    fd,
+    text(): string {
+      pull();
+      return text;
+    },
+    close(): void {
+      if (!open) return;
+      pull();
+      text += decoder.decode();
+      open = false;
+      closeSync(fd);
+    },
+  };
 }

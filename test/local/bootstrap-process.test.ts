@@ -104,9 +104,14 @@ describe.each(["x86_64", "arm64"] as const)("the compiled echo runtime on %s", (
       expect(child.emulated).toBe(arch !== HOST);
 
       const seen: string[] = [];
+      let lastRequestId = "";
       for (const { event, rawBody } of EVENTS) {
-        seen.push(describeOutcome(await emulator.invoke(event, rawBody === undefined ? {} : { rawBody })));
+        const outcome = await emulator.invoke(event, rawBody === undefined ? {} : { rawBody });
+        seen.push(describeOutcome(outcome));
+        lastRequestId = outcome.requestId;
       }
+      // The failure line was written before the POST, so it is readable as soon as the outcome is.
+      expect(child.stdout()).toContain(`"requestId":"${lastRequestId}","event":"runtime.invocation.failed"`);
       // The exact bytes posted, with the per-run request ids taken out of the paths.
       answers.set(
         arch,

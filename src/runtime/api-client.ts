@@ -1,0 +1,183 @@
+import type { Diagnostic } from "./diagnostic.ts";
+import { errorTypeHeader } from "./diagnostic.ts";
+import { RuntimeApiError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+
+/** The slice of fetch the client uses; tests pass a stub, production the global fetch. */
+export type RuntimeFetch = (url: string, init: BunFetchRequestInit) => Promise<Response>;
+
+/** One event from GET /next: its headers (context) and raw body (JSON text). */
+export interface NextInvocation {
+  readonly headers: Headers;
+  readonly body: string;
+}
+
+/** A 4xx answer to a POST: our own bug (400, 403) or an oversized response (413). The loop goes on. */
+export interface Rejection {
+  readonly status: number;
+  readonly path: string;
+  readonly body: string;
+}
+
+/** One function per Runtime API endpoint (runtime.md §1.2); throws RuntimeApiError when fatal. */
+export interface RuntimeApiClient {
+  nextInvocation(): Promise<NextInvocation>;
+  sendResponse(requestId: string, body: string): Promise<Rejection | undefined>;
+  sendInvocationError(requestId: string, diagnostic: Diagnostic): Promise<Rejection | undefined>;
+  sendInitError(diagnostic: Diagnostic): Promise<Rejection | undefined>;
+}
+
+/** Options of createRuntimeApiClient; `address` is AWS_LAMBDA_RUNTIME_API ("host:port"). */
+export interface RuntimeApiClientOptions {
+  readonly address: string;
+  readonly fetch?: RuntimeFetch | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Told about a connection reset that is being retried ("runtime.api.reset"). */
+  readonly log?: Logger | undefined;
+}
+
+/** The only Runtime API version Lambda serves. */
+export const API_VERSION = "/2018-06-01";
+/** GET: the long poll for the next event. */
+export const NEXT_PATH = `${API_VERSION}/runtime/invocation/next`;
+/** POST: a failed init, after which the runtime exits. */
+export const INIT_ERROR_PATH = `${API_VERSION}/runtime/init/error`;
+
+const RESPONSE_HEADERS = { "Content-Type": "application/json" } as const;
+const ERROR_CONTENT_TYPE = "application/vnd.aws.lambda.error+json";
+const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
+const MAX_BODY_IN_LOG = 1024;
+// Bun reports a socket the peer closed as ECONNRESET ("The socket connection was closed unexpectedly").
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ConnectionClosed", "ConnectionReset"]);
+const RESET_MESSAGE = /socket (connection )?(was )?closed|connection (was )?reset|connection closed/i;
+
+/**
+ * Builds the Runtime API client. URLs are built once; every call passes `timeout: false`, because
+ * Bun's fetch otherwise drops a request idle for 5 minutes and the sandbox may stay frozen longer
+ * (runtime.md §0.2). A connection reset is retried once at once: Lambda closes idle sockets while
+ * the sandbox is frozen, so a pooled connection can be dead on thaw (product.md, trial build).
+ */
+export function createRuntimeApiClient(options: RuntimeApiClientOptions): RuntimeApiClient {
+  const origin = `http://${options.address}`;
+  const fetchFn: RuntimeFetch = options.fetch ?? fetch;
+  const signal = options.signal;
+  const log = options.log;
+  const nextUrl = origin + NEXT_PATH;
+  const nextInit: BunFetchRequestInit = signal === undefined ? { timeout: false } : { timeout: false, signal };
+
+  function post(path: string, body: string, headers: Record<string, string>): Promise<Rejection | undefined> {
+    const init: BunFetchRequestInit =
+      signal === undefined
+        ? { method: "POST", body, headers, timeout: false }
+        : { method: "POST", body, headers, timeout: false, signal };
+    return sendTo(fetchFn, signal, log, "POST", path, origin + path, init);
+  }
+
+  return {
+    async nextInvocation(): Promise<NextInvocation> {
+      const response = await fetchWithRetry(fetchFn, signal, log, "GET", NEXT_PATH, nextUrl, nextInit);
+      if (response.status < 200 || response.status > 299) {
+        const body = await readText(response);
+        throw new RuntimeApiError(`GET ${NEXT_PATH} answered ${response.status}: ${body}`, { status: response.status });
+      }
+      let body: string;
+      try {
+        body = await response.text();
+      } catch (error) {
+        throw apiError("GET", NEXT_PATH, "failed while reading the event", error, signal);
+      }
+      return { headers: response.headers, body };
+    },
+
+    sendResponse(requestId: string, body: string): Promise<Rejection | undefined> {
+      return post(invocationPath(requestId, "response"), body, RESPONSE_HEADERS);
+    },
+
+    sendInvocationError(requestId: string, diagnostic: Diagnostic): Promise<Rejection | undefined> {
+      return post(invocationPath(requestId, "error"), JSON.stringify(diagnostic), errorHeaders(diagnostic));
+    },
+
+    sendInitError(diagnostic: Diagnostic): Promise<Rejection | undefined> {
+      return post(INIT_ERROR_PATH, JSON.stringify(diagnostic), errorHeaders(diagnostic));
+    },
+  };
+}
+
+/** The path of POST /runtime/invocation/{id}/response or /error. */
+export function invocationPath(requestId: string, kind: "response" | "error"): string {
+  return `${API_VERSION}/runtime/invocation/${requestId}/${kind}`;
+}
+
+/** True for a socket the peer closed or reset (worth one retry), false for a refused connection. */
+export function isConnectionReset(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && RESET_CODES.has(code)) return true;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === "string" && RESET_MESSAGE.test(message);
+}
+
+function errorHeaders(diagnostic: Diagnostic): Record<string, string> {
+  return { "Content-Type": ERROR_CONTENT_TYPE, [ERROR_TYPE_HEADER]: errorTypeHeader(diagnostic.errorType) };
+}
+
+async function sendTo(
+  fetchFn: RuntimeFetch,
+  signal: AbortSignal | undefined,
+  log: Logger | undefined,
+  method: string,
+  path: string,
+  url: string,
+  init: BunFetchRequestInit,
+): Promise<Rejection | undefined> {
+  const response = await fetchWithRetry(fetchFn, signal, log, method, path, url, init);
+  const status = response.status;
+  if (status >= 200 && status <= 299) return undefined;
+  const body = await readText(response);
+  if (status >= 500) throw new RuntimeApiError(`${method} ${path} answered ${status}: ${body}`, { status });
+  return { status, path, body };
+}
+
+async function fetchWithRetry(
+  fetchFn: RuntimeFetch,
+  signal: AbortSignal | undefined,
+  log: Logger | undefined,
+  method: string,
+  path: string,
+  url: string,
+  init: BunFetchRequestInit,
+): Promise<Response> {
+  try {
+    return await fetchFn(url, init);
+  } catch (first) {
+    if (signal?.aborted === true || !isConnectionReset(first)) throw apiError(method, path, "failed", first, signal);
+    log?.warn("runtime.api.reset", { method, path, error: first });
+    try {
+      return await fetchFn(url, init);
+    } catch (second) {
+      throw apiError(method, path, "failed again after a connection reset", second, signal);
+    }
+  }
+}
+
+function apiError(
+  method: string,
+  path: string,
+  what: string,
+  cause: unknown,
+  signal: AbortSignal | undefined,
+): unknown {
+  // An abort asked for by the caller (tests stopping the loop) is passed through untouched.
+  if (signal?.aborted === true) return cause;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new RuntimeApiError(`${method} ${path} ${what}: ${detail}`, { cause });
+}
+
+async function readText(response: Response): Promise<string> {
+  try {
+    const text = await response.text();
+    return text.length > MAX_BODY_IN_LOG ? `${text.slice(0, MAX_BODY_IN_LOG)}…` : text;
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,59 @@
+import type { Redactor } from "./redact.ts";
+
+/** The Lambda error body, exactly what POST /error and /init/error expect (runtime.md §1.4). */
+export interface Diagnostic {
+  readonly errorMessage: string;
+  readonly errorType: string;
+  readonly stackTrace: string[];
+}
+
+/** errorType of a thrown value that is not an Error (a string, undefined, a plain object). */
+export const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
+
+/**
+ * Turns anything thrown into a Diagnostic. errorType is the error's `name` (pinned by our classes,
+ * unlike `constructor.name`, which minification mangles); stackTrace keeps only the "at …" frames.
+ */
+export function toDiagnostic(thrown: unknown, redact: Redactor): Diagnostic {
+  try {
+    if (thrown instanceof Error) {
+      return {
+        errorMessage: redact.apply(String(thrown.message)),
+        errorType: typeof thrown.name === "string" && thrown.name !== "" ? thrown.name : "Error",
+        stackTrace: typeof thrown.stack === "string" ? stackFrames(thrown.stack, redact) : [],
+      };
+    }
+    return { errorMessage: redact.apply(describe(thrown)), errorType: NON_ERROR_TYPE, stackTrace: [] };
+  } catch {
+    // A hostile getter (name, message, stack) must not stop the error from being reported.
+    return { errorMessage: "The thrown value could not be read", errorType: NON_ERROR_TYPE, stackTrace: [] };
+  }
+}
+
+/**
+ * The value for Lambda-Runtime-Function-Error-Type: header-safe ASCII, or "Runtime.Unknown".
+ * Lambda keeps the body as is; this header only picks the platform's error category.
+ */
+export function errorTypeHeader(errorType: string): string {
+  const safe = errorType.replace(/[^\x21-\x7e]/g, "");
+  return safe === "" ? "Runtime.Unknown" : safe.slice(0, 128);
+}
+
+function stackFrames(stack: string, redact: Redactor): string[] {
+  const frames: string[] = [];
+  for (const line of stack.split("\n")) {
+    const frame = line.trim();
+    if (frame.startsWith("at ")) frames.push(redact.apply(frame));
+  }
+  return frames;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null || typeof value !== "object") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

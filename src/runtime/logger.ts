@@ -1,0 +1,239 @@
+import { writeSync } from "node:fs";
+import { LogConfigError } from "./errors.ts";
+import { createRedactor, type Redactor } from "./redact.ts";
+
+/** Lambda's advanced-logging levels, lower-cased; AWS_LAMBDA_LOG_LEVEL accepts the same six. */
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+
+/** `json` is one object per line (Lambda's JSON log format); `text` is one tab-separated line. */
+export type LogFormat = "json" | "text";
+
+/** What readLogSettings found in the environment. */
+export interface LogSettings {
+  readonly format: LogFormat;
+  readonly level: LogLevel;
+}
+
+/** Structured logger: one line per event (same shape as every room's Logger). */
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** The runtime's logger: a Logger whose children carry fixed fields such as `requestId`. */
+export interface RuntimeLogger extends Logger {
+  child(fields: Record<string, unknown>): RuntimeLogger;
+  /**
+   * Adds literal secrets (found by init, e.g. the TfL key) to redact from every line of this logger,
+   * its parent and children, and, under startRuntime, from the errors posted to Lambda.
+   */
+  redact(secrets: readonly string[]): void;
+}
+
+/** Options of createLogger; `write` receives each line without its trailing newline. */
+export interface LoggerOptions {
+  readonly format: LogFormat;
+  readonly level: LogLevel;
+  readonly write?: ((line: string) => void) | undefined;
+  readonly now?: (() => Date) | undefined;
+  /** Literal secrets, or a Redactor shared with other output (startRuntime shares one). */
+  readonly redact?: readonly string[] | Redactor | undefined;
+}
+
+const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 5 };
+const LEVEL_NAMES = "TRACE, DEBUG, INFO, WARN, ERROR, FATAL";
+const FORMAT_NAMES = "JSON, Text";
+const RESERVED_KEYS = new Set(["timestamp", "level", "event"]);
+// Printable ASCII except space, `"`, `=` and `\`: such text values are written bare in text mode.
+const BARE_TEXT = /^[!#-<>-[\]-~]+$/;
+const LINE_BREAKS = /\r\n|[\r\n]/g;
+
+interface Sink {
+  readonly format: LogFormat;
+  readonly threshold: number;
+  readonly write: (line: string) => void;
+  readonly now: () => Date;
+  readonly redact: Redactor;
+}
+
+/**
+ * Creates the logger every room receives. Lines are written synchronously, so they are out before
+ * the response POST that may freeze the sandbox (runtime.md §1.10); Error fields become {name, message}.
+ */
+export function createLogger(options: LoggerOptions): RuntimeLogger {
+  const sink: Sink = {
+    format: options.format,
+    threshold: LEVEL_RANK[options.level],
+    write: options.write ?? writeStdout,
+    now: options.now ?? currentDate,
+    redact: isRedactor(options.redact) ? options.redact : createRedactor(options.redact),
+  };
+  return new StructuredLogger(sink, {});
+}
+
+/**
+ * Reads AWS_LAMBDA_LOG_FORMAT and the level (AWS_LAMBDA_LOG_LEVEL, else LOG_LEVEL, else info),
+ * case-insensitively. Throws LogConfigError naming the variable when a value is not understood.
+ */
+export function readLogSettings(env: Record<string, string | undefined>): LogSettings {
+  const rawFormat = setting(env.AWS_LAMBDA_LOG_FORMAT);
+  let format: LogFormat = "json";
+  if (rawFormat !== undefined) {
+    const lower = rawFormat.toLowerCase();
+    if (lower !== "json" && lower !== "text") throw new LogConfigError("AWS_LAMBDA_LOG_FORMAT", rawFormat, FORMAT_NAMES);
+    format = lower;
+  }
+  const lambdaLevel = setting(env.AWS_LAMBDA_LOG_LEVEL);
+  const variable = lambdaLevel === undefined ? "LOG_LEVEL" : "AWS_LAMBDA_LOG_LEVEL";
+  const rawLevel = lambdaLevel ?? setting(env.LOG_LEVEL);
+  if (rawLevel === undefined) return { format, level: "info" };
+  const level = rawLevel.toLowerCase();
+  if (!isLogLevel(level)) throw new LogConfigError(variable, rawLevel, LEVEL_NAMES);
+  return { format, level };
+}
+
+class StructuredLogger implements RuntimeLogger {
+  readonly #sink: Sink;
+  readonly #bindings: Record<string, unknown>;
+
+  constructor(sink: Sink, bindings: Record<string, unknown>) {
+    this.#sink = sink;
+    this.#bindings = bindings;
+  }
+
+  debug(event: string, fields?: Record<string, unknown>): void {
+    if (this.#sink.threshold <= LEVEL_RANK.debug) this.#emit("DEBUG", event, fields);
+  }
+
+  info(event: string, fields?: Record<string, unknown>): void {
+    if (this.#sink.threshold <= LEVEL_RANK.info) this.#emit("INFO", event, fields);
+  }
+
+  warn(event: string, fields?: Record<string, unknown>): void {
+    if (this.#sink.threshold <= LEVEL_RANK.warn) this.#emit("WARN", event, fields);
+  }
+
+  error(event: string, fields?: Record<string, unknown>): void {
+    if (this.#sink.threshold <= LEVEL_RANK.error) this.#emit("ERROR", event, fields);
+  }
+
+  child(fields: Record<string, unknown>): RuntimeLogger {
+    return new StructuredLogger(this.#sink, { ...this.#bindings, ...fields });
+  }
+
+  redact(secrets: readonly string[]): void {
+    this.#sink.redact.add(secrets);
+  }
+
+  #emit(level: string, event: string, fields: Record<string, unknown> | undefined): void {
+    const sink = this.#sink;
+    const timestamp = sink.now().toISOString();
+    const line =
+      sink.format === "json"
+        ? jsonLine(timestamp, level, event, this.#bindings, fields)
+        : textLine(timestamp, level, event, this.#bindings, fields);
+    sink.write(sink.redact.apply(line));
+  }
+}
+
+function jsonLine(
+  timestamp: string,
+  level: string,
+  event: string,
+  bindings: Record<string, unknown>,
+  fields: Record<string, unknown> | undefined,
+): string {
+  const record: Record<string, unknown> = { timestamp, level };
+  copyFields(record, bindings);
+  record.event = event;
+  if (fields !== undefined) copyFields(record, fields);
+  return stringify(record) ?? "{}";
+}
+
+function textLine(
+  timestamp: string,
+  level: string,
+  event: string,
+  bindings: Record<string, unknown>,
+  fields: Record<string, unknown> | undefined,
+): string {
+  const requestId = bindings.requestId;
+  let line = `${timestamp}\t${level}\t${requestId === undefined ? "-" : String(requestId)}\t${event}`;
+  for (const key in bindings) if (key !== "requestId") line += textField(key, bindings[key]);
+  if (fields !== undefined) for (const key in fields) line += textField(key, fields[key]);
+  // Values are quoted with JSON escapes; only the event name or request id could still break the line.
+  return line.replace(LINE_BREAKS, "\\n");
+}
+
+function textField(key: string, value: unknown): string {
+  if (value === undefined) return "";
+  const name = RESERVED_KEYS.has(key) ? `_${key}` : key;
+  if (typeof value === "string") return ` ${name}=${BARE_TEXT.test(value) ? value : JSON.stringify(value)}`;
+  if (value === null || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return ` ${name}=${String(value)}`;
+  }
+  return ` ${name}=${stringify(value) ?? JSON.stringify(String(value))}`;
+}
+
+function copyFields(record: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key in source) record[RESERVED_KEYS.has(key) ? `_${key}` : key] = source[key];
+}
+
+/** JSON with Errors as {name, message} and BigInts as strings; falls back to cycle-safe output. */
+function stringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, replaceSpecial);
+  } catch {
+    try {
+      return JSON.stringify(value, cycleSafeReplacer());
+    } catch {
+      return JSON.stringify("[unserialisable]");
+    }
+  }
+}
+
+function replaceSpecial(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (typeof value === "bigint") return value.toString();
+  return value;
+}
+
+function cycleSafeReplacer(): (key: string, value: unknown) => unknown {
+  const ancestors: unknown[] = [];
+  return function (this: unknown, key: string, value: unknown): unknown {
+    // `this` is the object holding `key`; trim the stack back to it before looking for a cycle.
+    while (ancestors.length > 0 && ancestors.at(-1) !== this) ancestors.pop();
+    const replaced = replaceSpecial(key, value);
+    if (typeof replaced !== "object" || replaced === null) return replaced;
+    if (ancestors.includes(replaced)) return "[circular]";
+    ancestors.push(replaced);
+    return replaced;
+  };
+}
+
+function isRedactor(value: readonly string[] | Redactor | undefined): value is Redactor {
+  return value !== undefined && !Array.isArray(value);
+}
+
+function setting(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+}
+
+function isLogLevel(value: string): value is LogLevel {
+  return Object.hasOwn(LEVEL_RANK, value);
+}
+
+function writeStdout(line: string): void {
+  try {
+    writeSync(1, `${line}\n`);
+  } catch {
+    // A closed or broken stdout must never fail an invocation; there is nowhere left to report it.
+  }
+}
+
+function currentDate(): Date {
+  return new Date();
+}

@@ -1,0 +1,160 @@
+import { describe, expect, test } from "bun:test";
+import { createRuntimeApiClient, isConnectionReset } from "../../src/runtime/api-client.ts";
+import type { RuntimeApiClient, RuntimeFetch } from "../../src/runtime/api-client.ts";
+import { createLogger, RuntimeApiError } from "../../src/runtime/index.ts";
+import { captureLog } from "../helpers/runtime-harness.ts";
+
+interface Call {
+  readonly url: string;
+  readonly init: BunFetchRequestInit;
+}
+
+const DIAGNOSTIC = { errorMessage: "boom", errorType: "TypeError", stackTrace: ["at handler (main.ts:1:1)"] };
+
+function resetError(): Error {
+  return Object.assign(new TypeError("ECONNRESET: The socket connection was closed unexpectedly."), {
+    code: "ECONNRESET",
+  });
+}
+
+function refusedError(): Error {
+  return Object.assign(new TypeError("ECONNREFUSED: Unable to connect."), { code: "ECONNREFUSED" });
+}
+
+/** A fetch stub that plays `script` in order (an Error is thrown, a Response returned) and records calls. */
+function scripted(script: Array<Error | Response>): { fetch: RuntimeFetch; calls: Call[] } {
+  const calls: Call[] = [];
+  return {
+    calls,
+    fetch: (url, init) => {
+      calls.push({ url, init });
+      const step = script.shift();
+      if (step === undefined) return Promise.reject(new Error("unexpected extra call"));
+      return step instanceof Error ? Promise.reject(step) : Promise.resolve(step);
+    },
+  };
+}
+
+function nextEvent(): Response {
+  return new Response('{"ok":true}', { status: 200, headers: { "Lambda-Runtime-Aws-Request-Id": "id-1" } });
+}
+
+function accepted(): Response {
+  return new Response('{"status":"OK"}', { status: 202 });
+}
+
+const endpoints: Array<[string, (client: RuntimeApiClient) => Promise<unknown>, () => Response, string]> = [
+  ["GET /next", (client) => client.nextInvocation(), nextEvent, "http://127.0.0.1:9001/2018-06-01/runtime/invocation/next"],
+  [
+    "POST /response",
+    (client) => client.sendResponse("id-1", "{}"),
+    accepted,
+    "http://127.0.0.1:9001/2018-06-01/runtime/invocation/id-1/response",
+  ],
+  [
+    "POST /error",
+    (client) => client.sendInvocationError("id-1", DIAGNOSTIC),
+    accepted,
+    "http://127.0.0.1:9001/2018-06-01/runtime/invocation/id-1/error",
+  ],
+  [
+    "POST /init/error",
+    (client) => client.sendInitError(DIAGNOSTIC),
+    accepted,
+    "http://127.0.0.1:9001/2018-06-01/runtime/init/error",
+  ],
+];
+
+describe("createRuntimeApiClient", () => {
+  test.each(endpoints)("calls %s at its URL with the idle timeout switched off", async (_name, call, answer, url) => {
+    const stub = scripted([answer()]);
+    await call(createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }));
+    expect(stub.calls).toHaveLength(1);
+    expect(stub.calls[0]?.url).toBe(url);
+    expect(stub.calls[0]?.init.timeout).toBe(false);
+    expect(stub.calls[0]?.init.signal).toBeUndefined();
+  });
+
+  test.each(endpoints)("retries %s once after a connection reset and logs the reset", async (_name, call, answer) => {
+    const stub = scripted([resetError(), answer()]);
+    const capture = captureLog();
+    const log = createLogger({ format: "json", level: "info", write: capture.write });
+    await call(createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch, log }));
+    expect(stub.calls).toHaveLength(2);
+    expect(stub.calls[1]?.url).toBe(stub.calls[0]?.url ?? "");
+    expect(capture.events()).toEqual(["runtime.api.reset"]);
+  });
+
+  test.each(endpoints)("gives up on %s after a second reset", async (_name, call) => {
+    const stub = scripted([resetError(), resetError()]);
+    const failure = call(createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }));
+    await expect(failure).rejects.toBeInstanceOf(RuntimeApiError);
+    expect(stub.calls).toHaveLength(2);
+  });
+
+  test.each(endpoints)("does not retry %s when the connection is refused", async (_name, call) => {
+    const stub = scripted([refusedError()]);
+    const failure = call(createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }));
+    await expect(failure).rejects.toThrow(/ECONNREFUSED/);
+    expect(stub.calls).toHaveLength(1);
+  });
+
+  test("sends the error type header and the Lambda error content type with an invocation error", async () => {
+    const stub = scripted([accepted()]);
+    await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendInvocationError("id-1", {
+      ...DIAGNOSTIC,
+      errorType: "Runtime.Bad\nType",
+    });
+    const headers = new Headers(stub.calls[0]?.init.headers);
+    expect(headers.get("Content-Type")).toBe("application/vnd.aws.lambda.error+json");
+    expect(headers.get("Lambda-Runtime-Function-Error-Type")).toBe("Runtime.BadType");
+    expect(JSON.parse(String(stub.calls[0]?.init.body))).toEqual({ ...DIAGNOSTIC, errorType: "Runtime.Bad\nType" });
+  });
+
+  test.each([400, 403, 413, 404])("returns a %d answer to a POST as a rejection instead of throwing", async (status) => {
+    const stub = scripted([new Response('{"errorType":"X"}', { status })]);
+    const rejection = await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendResponse(
+      "id-9",
+      "{}",
+    );
+    expect(rejection).toEqual({ status, path: "/2018-06-01/runtime/invocation/id-9/response", body: '{"errorType":"X"}' });
+  });
+
+  test.each([500, 502])("throws a RuntimeApiError carrying the status when a POST is answered %d", async (status) => {
+    const stub = scripted([new Response("down", { status })]);
+    const failure = createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendResponse("id", "{}");
+    await expect(failure).rejects.toMatchObject({ name: "RuntimeApiError", status });
+  });
+
+  test("passes the caller's AbortSignal to every call and rethrows its abort untouched", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const calls: Call[] = [];
+    const client = createRuntimeApiClient({
+      address: "127.0.0.1:9001",
+      signal: controller.signal,
+      fetch: (url, init) => {
+        calls.push({ url, init });
+        controller.abort(reason);
+        return Promise.reject(reason);
+      },
+    });
+    await expect(client.nextInvocation()).rejects.toBe(reason);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.init.signal).toBe(controller.signal);
+  });
+});
+
+describe("isConnectionReset", () => {
+  test.each([
+    ["Bun's ECONNRESET", true, resetError()],
+    ["an EPIPE", true, Object.assign(new Error("broken pipe"), { code: "EPIPE" })],
+    ["a closed socket message", true, new Error("socket closed")],
+    ["a refused connection", false, refusedError()],
+    ["a timeout", false, Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })],
+    ["a string", false, "ECONNRESET"],
+    ["undefined", false, undefined],
+  ] as const)("says whether %s is a reset worth retrying (%p)", (_name, expected, error) => {
+    expect(isConnectionReset(error)).toBe(expected);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, test } from "bun:test";
+import { errorTypeHeader, toDiagnostic } from "../../src/runtime/diagnostic.ts";
+import { createRedactor } from "../../src/runtime/redact.ts";
+
+const noSecrets = createRedactor();
+
+class LineNotFoundError extends Error {
+  override readonly name = "LineNotFoundError";
+}
+
+describe("toDiagnostic", () => {
+  test.each([
+    ["an Error", new Error("plain"), "Error", "plain"],
+    ["a subclass with a pinned name", new LineNotFoundError("no such line"), "LineNotFoundError", "no such line"],
+    ["a TypeError", new TypeError("not a function"), "TypeError", "not a function"],
+    ["an Error with an empty name", Object.assign(new Error("nameless"), { name: "" }), "Error", "nameless"],
+    ["a string", "just words", "Runtime.NonErrorThrown", "just words"],
+    ["a number", 404, "Runtime.NonErrorThrown", "404"],
+    ["undefined", undefined, "Runtime.NonErrorThrown", "undefined"],
+    ["null", null, "Runtime.NonErrorThrown", "null"],
+    ["a plain object", { reason: "gone" }, "Runtime.NonErrorThrown", '{"reason":"gone"}'],
+  ] as const)("describes %s", (_name, thrown, errorType, errorMessage) => {
+    const diagnostic = toDiagnostic(thrown, noSecrets);
+    expect(diagnostic).toMatchObject({ errorType, errorMessage });
+    expect(Object.keys(diagnostic).sort()).toEqual(["errorMessage", "errorType", "stackTrace"]);
+  });
+
+  test("uses the error's name, not its constructor's (which minification mangles)", () => {
+    class g extends Error {
+      override readonly name = "TflError";
+    }
+    expect(toDiagnostic(new g("x"), noSecrets).errorType).toBe("TflError");
+  });
+
+  test("keeps only the 'at' frames of the stack, even for a multi-line message", () => {
+    const diagnostic = toDiagnostic(new Error("line one\nline two"), noSecrets);
+    expect(diagnostic.stackTrace.length).toBeGreaterThan(0);
+    for (const frame of diagnostic.stackTrace) expect(frame).toStartWith("at ");
+  });
+
+  test("still reports an error whose getters throw", () => {
+    const hostile = new Error("x");
+    Object.defineProperty(hostile, "message", {
+      get() {
+        throw new Error("no");
+      },
+    });
+    expect(toDiagnostic(hostile, noSecrets).errorType).toBe("Runtime.NonErrorThrown");
+  });
+
+  test("redacts secrets from the message and the stack", () => {
+    const diagnostic = toDiagnostic(new Error("key=abc123secret"), createRedactor(["abc123secret"]));
+    expect(diagnostic.errorMessage).toBe("key=[redacted]");
+  });
+});
+
+describe("errorTypeHeader", () => {
+  test.each([
+    ["Runtime.InvalidEvent", "Runtime.InvalidEvent"],
+    ["Bad Type\n", "BadType"],
+    ["Ünïcode", "ncode"],
+    ["", "Runtime.Unknown"],
+    ["\n", "Runtime.Unknown"],
+  ])("sends %p as %p", (errorType, header) => {
+    expect(errorTypeHeader(errorType)).toBe(header);
+  });
+});

@@ -1,0 +1,558 @@
+import { describe, expect, test } from "bun:test";
+import type { InvocationOutcome, RecordedRequest, RuntimeApiEmulator } from "../../src/local/emulator.ts";
+import type { Handler, Init, InvocationContext, RuntimeFetch } from "../../src/runtime/index.ts";
+import { runLoop, withEmulator } from "../helpers/runtime-harness.ts";
+
+const noDeps: Init<undefined> = () => undefined;
+const echo: Handler<undefined> = (event) => Promise.resolve(event);
+const ERROR_BODY_KEYS = ["errorMessage", "errorType", "stackTrace"];
+
+class SkillIdMismatchError extends Error {
+  override readonly name = "SkillIdMismatchError";
+}
+
+function posts(emulator: RuntimeApiEmulator): RecordedRequest[] {
+  return emulator.requests.filter((request) => request.method === "POST");
+}
+
+function lastPost(emulator: RuntimeApiEmulator): RecordedRequest {
+  const post = posts(emulator).at(-1);
+  if (post === undefined) throw new Error("the runtime posted nothing");
+  return post;
+}
+
+/** Fails the first event with `fail`, then echoes every later one. */
+function failingOnce(fail: () => Promise<unknown>): Handler<undefined> {
+  let calls = 0;
+  return (event) => {
+    calls += 1;
+    return calls === 1 ? fail() : Promise.resolve(event);
+  };
+}
+
+/** Rejects events marked `{ fail: true }` and echoes the others. */
+const failWhenAsked: Handler<undefined> = (event) =>
+  (event as { fail?: unknown }).fail === true ? Promise.reject(new Error("asked to fail")) : Promise.resolve(event);
+
+/** An outcome whose deadline is short, for answers the emulator is told to refuse. */
+function soon(ms = 300): { deadlineMs: number } {
+  return { deadlineMs: Date.now() + ms };
+}
+
+async function closedAddress(): Promise<string> {
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const address = `127.0.0.1:${server.port}`;
+  await server.stop(true);
+  return address;
+}
+
+describe("a successful invocation", () => {
+  test("polls GET /next, then posts the result as JSON to /invocation/{id}/response", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, async (event) => ({ echoed: event }), noDeps);
+      const outcome = await emulator.invoke({ line: "victoria" }, { requestId: "req-ok-1" });
+      await emulator.waitForNext();
+      await loop.stop();
+
+      expect(outcome).toMatchObject({ kind: "response", requestId: "req-ok-1", json: { echoed: { line: "victoria" } } });
+      expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        "GET /2018-06-01/runtime/invocation/next",
+        "POST /2018-06-01/runtime/invocation/req-ok-1/response",
+        "GET /2018-06-01/runtime/invocation/next",
+      ]);
+      const post = lastPost(emulator);
+      expect(post.headers["content-type"]).toBe("application/json");
+      expect(post.body).toBe('{"echoed":{"line":"victoria"}}');
+    });
+  });
+
+  test.each([
+    ["undefined", undefined, "null"],
+    ["null", null, "null"],
+    ["a string", "plain", '"plain"'],
+    ["a number", 42, "42"],
+    ["an empty object", {}, "{}"],
+  ] as const)("posts %s as %s", async (_name, result, body) => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, () => Promise.resolve(result), noDeps);
+      const outcome = await emulator.invoke({});
+      await loop.stop();
+      expect(outcome).toMatchObject({ kind: "response", body });
+    });
+  });
+
+  test("serves several events in a row on the same loop", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, echo, noDeps);
+      const bodies: string[] = [];
+      for (const event of [{ n: 1 }, { n: 2 }, ["three"], "four-as-json-string"]) {
+        const outcome = await emulator.invoke(event, { rawBody: JSON.stringify(event) });
+        bodies.push(outcome.kind === "response" ? outcome.body : outcome.kind);
+      }
+      await loop.stop();
+      expect(bodies).toEqual(['{"n":1}', '{"n":2}', '["three"]', '"four-as-json-string"']);
+    });
+  });
+
+  test("posts a response of exactly 6,291,556 bytes, counting UTF-8 bytes rather than characters", async () => {
+    await withEmulator(async (emulator) => {
+      // Two quotes plus 3,145,777 two-byte characters: exactly the limit.
+      const loop = runLoop(emulator, () => Promise.resolve("é".repeat(3_145_777)), noDeps);
+      const outcome = await emulator.invoke({});
+      await loop.stop();
+      expect(outcome.kind).toBe("response");
+      expect(Buffer.byteLength(lastPost(emulator).body)).toBe(6_291_556);
+    });
+  });
+});
+
+describe("the invocation context", () => {
+  test("carries the request headers and the function's environment", async () => {
+    await withEmulator(async (emulator) => {
+      let seen: InvocationContext | undefined;
+      let remaining = -1;
+      const env = {
+        AWS_LAMBDA_RUNTIME_API: emulator.address,
+        AWS_LAMBDA_FUNCTION_NAME: "london-travel-test",
+        AWS_LAMBDA_FUNCTION_VERSION: "7",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "256",
+        AWS_LAMBDA_LOG_GROUP_NAME: "/aws/lambda/london-travel-test",
+        AWS_LAMBDA_LOG_STREAM_NAME: "2026/03/14/[7]abc",
+      };
+      const loop = runLoop(
+        emulator,
+        async (_event, context) => {
+          seen = context;
+          remaining = context.getRemainingTimeInMillis();
+          return null;
+        },
+        noDeps,
+        { env },
+      );
+      const deadlineMs = Date.now() + 20_000;
+      await emulator.invoke(
+        {},
+        {
+          requestId: "ctx-1",
+          deadlineMs,
+          traceId: "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1",
+          headers: {
+            "Lambda-Runtime-Client-Context": '{"client":{"app_title":"London Travel"}}',
+            "Lambda-Runtime-Cognito-Identity": '{"cognitoIdentityId":"eu-west-2:1234"}',
+          },
+        },
+      );
+      await loop.stop();
+
+      expect(seen).toMatchObject({
+        awsRequestId: "ctx-1",
+        deadlineMs,
+        invokedFunctionArn: "arn:aws:lambda:eu-west-2:000000000000:function:london-travel-local",
+        traceId: "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1",
+        clientContext: { client: { app_title: "London Travel" } },
+        identity: { cognitoIdentityId: "eu-west-2:1234" },
+        functionName: "london-travel-test",
+        functionVersion: "7",
+        memoryLimitInMB: 256,
+        logGroupName: "/aws/lambda/london-travel-test",
+        logStreamName: "2026/03/14/[7]abc",
+      });
+      expect(remaining).toBeGreaterThan(15_000);
+      expect(remaining).toBeLessThanOrEqual(20_000);
+    });
+  });
+
+  test("leaves optional context fields undefined when Lambda sends no such header or variable", async () => {
+    await withEmulator(async (emulator) => {
+      let seen: InvocationContext | undefined;
+      const loop = runLoop(emulator, async (_event, context) => {
+        seen = context;
+        return null;
+      }, noDeps);
+      await emulator.invoke({}, { headers: { "Lambda-Runtime-Client-Context": "not json" } });
+      await loop.stop();
+      expect(seen?.traceId).toBeUndefined();
+      expect(seen?.clientContext).toBeUndefined();
+      expect(seen?.identity).toBeUndefined();
+      expect(seen?.functionName).toBeUndefined();
+      expect(seen?.memoryLimitInMB).toBeUndefined();
+    });
+  });
+
+  test("reports no remaining time, not a negative one, once the deadline has passed", async () => {
+    await withEmulator(async (emulator) => {
+      let remaining = -1;
+      const loop = runLoop(emulator, async (_event, context) => {
+        remaining = context.getRemainingTimeInMillis();
+        return null;
+      }, noDeps);
+      await emulator.invoke({}, { deadlineMs: Date.now() + 60_000, headers: { "Lambda-Runtime-Deadline-Ms": "1000" } });
+      await loop.stop();
+      expect(remaining).toBe(0);
+    });
+  });
+
+  test("gives the handler a logger whose lines carry the request id", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, async (_event, context) => {
+        context.log.info("skill.handled", { intent: "StatusIntent" });
+        return null;
+      }, noDeps);
+      await emulator.invoke({}, { requestId: "log-1" });
+      await loop.stop();
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({ level: "INFO", requestId: "log-1", event: "skill.handled", intent: "StatusIntent" }),
+      );
+    });
+  });
+
+  test("sets _X_AMZN_TRACE_ID from each event and deletes it when the header is absent", async () => {
+    await withEmulator(async (emulator) => {
+      const env: Record<string, string | undefined> = {
+        AWS_LAMBDA_RUNTIME_API: emulator.address,
+        _X_AMZN_TRACE_ID: "Root=stale",
+      };
+      const seen: Array<string | undefined> = [];
+      const loop = runLoop(emulator, async () => {
+        seen.push(env._X_AMZN_TRACE_ID);
+        return null;
+      }, noDeps, { env });
+      await emulator.invoke({});
+      await emulator.invoke({}, { traceId: "Root=1-aaaa;Sampled=0" });
+      await emulator.invoke({}, { traceId: null });
+      await loop.stop();
+      expect(seen).toEqual([undefined, "Root=1-aaaa;Sampled=0", undefined]);
+      expect("_X_AMZN_TRACE_ID" in env).toBe(false);
+    });
+  });
+});
+
+describe("a failed invocation", () => {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+
+  test.each([
+    [
+      "an Error subclass with a pinned name",
+      () => Promise.reject(new SkillIdMismatchError("The skill id does not match")),
+      "SkillIdMismatchError",
+      "The skill id does not match",
+    ],
+    ["a rejected TypeError", () => Promise.reject(new TypeError("bad input")), "TypeError", "bad input"],
+    [
+      "a synchronous throw",
+      () => {
+        throw new RangeError("sync");
+      },
+      "RangeError",
+      "sync",
+    ],
+    ["a thrown string", () => Promise.reject("plain words"), "Runtime.NonErrorThrown", "plain words"],
+    ["a thrown undefined", () => Promise.reject(undefined), "Runtime.NonErrorThrown", "undefined"],
+    ["a thrown object", () => Promise.reject({ code: 42 }), "Runtime.NonErrorThrown", '{"code":42}'],
+    [
+      "a BigInt result",
+      () => Promise.resolve({ big: 1n }),
+      "Runtime.UnserializableResponse",
+      expect.stringContaining("cannot be serialised"),
+    ],
+    [
+      "a cyclic result",
+      () => Promise.resolve(cycle),
+      "Runtime.UnserializableResponse",
+      expect.stringContaining("cannot be serialised"),
+    ],
+    [
+      "a result over 6,291,556 bytes",
+      () => Promise.resolve("x".repeat(6_291_555)),
+      "Runtime.ResponseTooLarge",
+      "The response is 6291557 bytes; Lambda accepts at most 6291556",
+    ],
+  ] as const)("reports %s to /invocation/{id}/error and serves the next event", async (_name, handler, errorType, errorMessage) => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, failingOnce(handler), noDeps);
+      const failed = await emulator.invoke({ first: true }, { requestId: "fail-1" });
+      const next = await emulator.invoke({ second: true });
+      await loop.stop();
+
+      expect(failed).toMatchObject({ kind: "error", requestId: "fail-1", errorType });
+      const post = posts(emulator)[0];
+      expect(post?.path).toBe("/2018-06-01/runtime/invocation/fail-1/error");
+      expect(post?.headers["content-type"]).toBe("application/vnd.aws.lambda.error+json");
+      expect(post?.headers["lambda-runtime-function-error-type"]).toBe(errorType);
+      const body = JSON.parse(post?.body ?? "{}") as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual(ERROR_BODY_KEYS);
+      expect(body).toMatchObject({ errorType, errorMessage });
+      expect(Array.isArray(body.stackTrace) && body.stackTrace.every((frame) => typeof frame === "string")).toBe(true);
+      expect(next).toMatchObject({ kind: "response", json: { second: true } });
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({ level: "ERROR", requestId: "fail-1", event: "runtime.invocation.failed", errorType }),
+      );
+    });
+  });
+
+  test("keeps only the stack frames of an Error in stackTrace", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, () => Promise.reject(new Error("first line\nsecond line")), noDeps);
+      const outcome = await emulator.invoke({});
+      await loop.stop();
+      const body = (outcome as Extract<InvocationOutcome, { kind: "error" }>).body as { stackTrace: string[] };
+      expect(body.stackTrace.length).toBeGreaterThan(0);
+      for (const frame of body.stackTrace) expect(frame).toStartWith("at ");
+    });
+  });
+
+  test("reports an event that is not JSON as Runtime.InvalidEvent without calling the handler", async () => {
+    await withEmulator(async (emulator) => {
+      let calls = 0;
+      const loop = runLoop(emulator, async () => {
+        calls += 1;
+        return null;
+      }, noDeps);
+      const outcome = await emulator.invoke("{not json", { requestId: "bad-event" });
+      await loop.stop();
+      expect(outcome).toMatchObject({
+        kind: "error",
+        errorType: "Runtime.InvalidEvent",
+        body: { errorType: "Runtime.InvalidEvent", errorMessage: "The event body is not JSON" },
+      });
+      expect(calls).toBe(0);
+    });
+  });
+
+  test("writes the failure log line before posting the error, in case the sandbox freezes after the post", async () => {
+    await withEmulator(async (emulator) => {
+      const postsWhenLogged: number[] = [];
+      const loop = runLoop(emulator, () => Promise.reject(new Error("late")), noDeps, {
+        write: (line) => {
+          if (line.includes("runtime.invocation.failed")) postsWhenLogged.push(posts(emulator).length);
+        },
+      });
+      await emulator.invoke({});
+      await loop.stop();
+      expect(postsWhenLogged).toEqual([0]);
+    });
+  });
+
+  test("redacts secrets from the error posted to Lambda and from the log", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(
+        emulator,
+        () => Promise.reject(new Error("GET /Line?app_key=key-from-env&token=key-from-init failed")),
+        (log) => {
+          log.redact(["key-from-init"]);
+        },
+        { redact: ["key-from-env"] },
+      );
+      await emulator.invoke({});
+      await loop.stop();
+      const post = lastPost(emulator);
+      expect(JSON.parse(post.body)).toMatchObject({
+        errorMessage: "GET /Line?app_key=[redacted]&token=[redacted] failed",
+      });
+      expect(loop.log.lines.join("\n")).not.toMatch(/key-from-(env|init)/);
+    });
+  });
+});
+
+describe("init", () => {
+  test("gives init the logger and calls the handler with what init returned", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(
+        emulator,
+        async (_event, _context, deps: { greeting: string }) => deps.greeting,
+        async (log) => {
+          log.info("app.init.done");
+          return { greeting: "hello" };
+        },
+      );
+      const outcome = await emulator.invoke({});
+      await loop.stop();
+      expect(outcome).toMatchObject({ kind: "response", json: "hello" });
+      expect(loop.log.events()).toContain("app.init.done");
+    });
+  });
+
+  test("posts a failed init to /runtime/init/error and exits with code 1 without polling for events", async () => {
+    await withEmulator(async (emulator) => {
+      class ConfigError extends Error {
+        override readonly name = "ConfigError";
+      }
+      let handlerCalls = 0;
+      const loop = runLoop(
+        emulator,
+        async () => {
+          handlerCalls += 1;
+          return null;
+        },
+        () => {
+          throw new ConfigError("TFL_API_URL is not a URL");
+        },
+      );
+      expect(await loop.exitCode()).toBe(1);
+      expect(await emulator.initError).toMatchObject({
+        errorType: "ConfigError",
+        body: { errorType: "ConfigError", errorMessage: "TFL_API_URL is not a URL" },
+      });
+      expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+        "POST /2018-06-01/runtime/init/error",
+      ]);
+      const post = lastPost(emulator);
+      expect(post.headers["content-type"]).toBe("application/vnd.aws.lambda.error+json");
+      expect(post.headers["lambda-runtime-function-error-type"]).toBe("ConfigError");
+      expect(Object.keys(JSON.parse(post.body) as object).sort()).toEqual(ERROR_BODY_KEYS);
+      expect(handlerCalls).toBe(0);
+      expect(loop.log.records()).toContainEqual(expect.objectContaining({ level: "ERROR", event: "runtime.init.failed" }));
+    });
+  });
+
+  test("reports a bad AWS_LAMBDA_LOG_LEVEL as an init error naming the variable, without running init", async () => {
+    await withEmulator(async (emulator) => {
+      let initCalls = 0;
+      const countingInit: Init<undefined> = () => {
+        initCalls += 1;
+        return undefined;
+      };
+      const loop = runLoop(emulator, echo, countingInit, { env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_LOG_LEVEL: "chatty" } });
+      expect(await loop.exitCode()).toBe(1);
+      const error = await emulator.initError;
+      expect(error.errorType).toBe("LogConfigError");
+      expect((error.body as { errorMessage: string }).errorMessage).toStartWith("AWS_LAMBDA_LOG_LEVEL is ");
+      expect(initCalls).toBe(0);
+    });
+  });
+
+  test("exits with code 1 when AWS_LAMBDA_RUNTIME_API is not set", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, echo, noDeps, { env: {} });
+      expect(await loop.exitCode()).toBe(1);
+      expect(loop.log.records()[0]).toMatchObject({ event: "runtime.init.failed" });
+    });
+  });
+});
+
+describe("Runtime API answers", () => {
+  test.each([
+    ["response", 400],
+    ["response", 403],
+    ["response", 413],
+    ["error", 400],
+    ["error", 403],
+  ] as const)("logs a POST to /%s answered %d and goes on to serve the next event", async (on, status) => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, failWhenAsked, noDeps);
+      await emulator.waitForNext();
+      emulator.injectFault({ on, status });
+      const refused = await emulator.invoke({ fail: on === "error" }, { ...soon(), requestId: "refused-1" });
+      const next = await emulator.invoke({ after: true });
+      await loop.stop();
+
+      expect(refused.kind).toBe("timeout");
+      expect(next).toMatchObject({ kind: "response", json: { after: true } });
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({
+          level: "ERROR",
+          event: "runtime.api.rejected",
+          requestId: "refused-1",
+          status,
+          path: `/2018-06-01/runtime/invocation/refused-1/${on}`,
+        }),
+      );
+    });
+  });
+
+  test.each([
+    ["next", 500],
+    ["next", 403],
+    ["next", 404],
+    ["response", 500],
+    ["response", 503],
+    ["error", 500],
+  ] as const)("exits with code 1 when %s answers %d", async (on, status) => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, failWhenAsked, noDeps);
+      await emulator.waitForNext();
+      emulator.injectFault({ on, status });
+      if (on !== "next") void emulator.invoke({ fail: on === "error" }, soon());
+      expect(await loop.exitCode()).toBe(1);
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({ level: "ERROR", event: "runtime.api.failed", status }),
+      );
+    });
+  });
+
+  test("exits at once when GET /next gets a 500, before any event is queued", async () => {
+    await withEmulator(async (emulator) => {
+      emulator.injectFault({ on: "next", status: 500 });
+      const started = performance.now();
+      const loop = runLoop(emulator, echo, noDeps);
+      expect(await loop.exitCode()).toBe(1);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    });
+  });
+
+  test.each(["next", "response", "error"] as const)(
+    "retries a connection reset on %s once and carries on",
+    async (on) => {
+      await withEmulator(async (emulator) => {
+        const loop = runLoop(emulator, failWhenAsked, noDeps);
+        await emulator.waitForNext();
+        emulator.injectFault({ on, drop: true });
+        const outcome = await emulator.invoke({ fail: on === "error" });
+        const after = await emulator.invoke({ fail: on === "error" });
+        await loop.stop();
+        expect(outcome.kind).toBe(on === "error" ? "error" : "response");
+        expect(after.kind).toBe(on === "error" ? "error" : "response");
+        expect(loop.log.records()).toContainEqual(expect.objectContaining({ level: "WARN", event: "runtime.api.reset" }));
+      });
+    },
+  );
+
+  test.each(["next", "response", "error"] as const)(
+    "exits with code 1 when %s is reset twice in a row",
+    async (on) => {
+      await withEmulator(async (emulator) => {
+        const loop = runLoop(emulator, failWhenAsked, noDeps);
+        await emulator.waitForNext();
+        emulator.injectFault({ on, drop: true, times: 2 });
+        if (on !== "next") void emulator.invoke({ fail: on === "error" }, soon());
+        expect(await loop.exitCode()).toBe(1);
+        expect(loop.log.events()).toContain("runtime.api.failed");
+      });
+    },
+  );
+
+  test("exits with code 1 after a single attempt when the connection is refused", async () => {
+    const address = await closedAddress();
+    let attempts = 0;
+    const counting: RuntimeFetch = (url, init) => {
+      attempts += 1;
+      return fetch(url, init);
+    };
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, echo, noDeps, { env: { AWS_LAMBDA_RUNTIME_API: address }, fetch: counting });
+      expect(await loop.exitCode()).toBe(1);
+      expect(attempts).toBe(1);
+    });
+  });
+
+  test("exits with code 1 when an event comes without Lambda-Runtime-Aws-Request-Id", async () => {
+    const withoutId: RuntimeFetch = () =>
+      Promise.resolve(new Response("{}", { status: 200, headers: { "Lambda-Runtime-Deadline-Ms": "1" } }));
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, echo, noDeps, { fetch: withoutId });
+      expect(await loop.exitCode()).toBe(1);
+      expect(JSON.stringify(loop.log.records())).toContain("without Lambda-Runtime-Aws-Request-Id");
+    });
+  });
+
+  test("stops when its AbortSignal is aborted, rejecting with the reason rather than exiting", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, echo, noDeps);
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(await loop.ended).toMatchObject({ message: "test stopped the loop" });
+      expect(loop.log.lines).toEqual([]);
+    });
+  });
+});
