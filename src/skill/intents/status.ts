@@ -37,7 +37,8 @@ export async function handleStatus(
 
 async function answerLine(line: Line, deps: SkillDeps, invocation: SkillInvocation): Promise<AlexaResponse> {
   const statuses = await deps.tfl.getLineStatuses([line.id], budgetFor(invocation));
-  const status = statuses.find((candidate) => candidate.id === line.id) ?? statuses[0];
+  // Only the line asked about may answer: speaking another line's status would be a wrong answer.
+  const status = statuses.find((candidate) => candidate.id === line.id);
   if (status === undefined) throw new MissingLineStatusError(line.id);
   const text = describeLineStatus(status);
   return speak([text]).withCard(line.cardTitle, [text]).endSession().build();

@@ -1,0 +1,48 @@
+/**
+ * Public surface of the build tooling: `build.ts` and tests import from here. Pure planning,
+ * parsing and formatting, plus `runBuild`, the one function that writes `dist/`.
+ */
+export { BUILD_USAGE, parseBuildArgs, type BuildCommand } from "./args.ts";
+export { CompileError, UsageError, ZipTooLargeError } from "./errors.ts";
+export { formatBytes, formatDuration, formatSizeTable, formatStepLine, type SizeRow } from "./format.ts";
+export {
+  ArtefactSchema,
+  BuildManifestSchema,
+  createManifest,
+  serializeManifest,
+  sha256Hex,
+  type Artefact,
+  type ArtefactRecord,
+  type BuildManifest,
+} from "./manifest.ts";
+export {
+  ARCHS,
+  BUN_TARGETS,
+  COMPILE_FLAGS,
+  LAMBDA_ZIP_LIMIT_BYTES,
+  ZIP_ENTRY_MODE,
+  ZIP_ENTRY_NAME,
+  ZIP_LEVEL,
+  ZIP_MTIME,
+  formatPlan,
+  planBuild,
+  type Arch,
+  type BuildPlan,
+  type BuildStep,
+  type BunTarget,
+  type CompileStep,
+  type ManifestStep,
+  type PlanBuildOptions,
+  type ZipStep,
+} from "./plan.ts";
+export { readCommit, runBuild, runCommand, type BuildDeps, type BuildResult, type CommandResult } from "./run.ts";
+export {
+  assertZipFits,
+  toLocalDate,
+  zipSingleFile,
+  zipSingleFileAsync,
+  type DeflateLevel,
+  type ZipEntryOptions,
+  type ZipWorkerReply,
+  type ZipWorkerRequest,
+} from "./zip.ts";
