@@ -4,6 +4,7 @@
  * outlives the call; Lambda freezes the sandbox after each response), capped bodies, no redirects,
  * valibot validation, and errors that never carry a URL, query string or header.
  */
+import type { Logger } from "./logger.ts";
 import ky, { isHTTPError, isNetworkError } from "ky";
 import type { Options as KyOptions } from "ky";
 import * as v from "valibot";
@@ -16,6 +17,8 @@ import type { AttemptFailure, RetryOptions } from "./retry-policy.ts";
 /** Epoch ms by which the call must have finished, retries and body included. */
 export interface Budget {
   readonly deadline: number;
+  /** The invocation's logger; clients log through it so lines carry the requestId (default: the client's). */
+  readonly log?: Logger | undefined;
 }
 
 /** The subset of `fetch` we call; `globalThis.fetch` fits, and so does a test double. */

@@ -39,7 +39,6 @@ const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 /** Creates the client; call once at init and reuse across invocations. */
 export function createSkillApiClient(options: SkillApiClientOptions): SkillApiClient {
   const now = options.now ?? Date.now;
-  const log = options.log;
   const http = createJsonClient({
     baseUrl: options.baseUrl,
     userAgent: options.userAgent,
@@ -50,6 +49,7 @@ export function createSkillApiClient(options: SkillApiClientOptions): SkillApiCl
   });
 
   async function getPreferences(accessToken: string, budget: Budget): Promise<PreferencesResult> {
+    const log = budget.log ?? options.log;
     if (typeof accessToken !== "string" || !TOKEN_SHAPE.test(accessToken)) {
       log.debug("skillApi.request.skipped", { operation: OPERATION, reason: "access token is empty or malformed" });
       return { kind: "unauthorized" };

@@ -31,9 +31,12 @@ export interface TflDisruption {
   readonly description: string;
 }
 
-/** Epoch ms by which every downstream call must finish, so Alexa hears the apology in time. */
+/** What one downstream call may spend, and where it reports. */
 export interface Budget {
+  /** Epoch ms by which the call must finish, so Alexa hears the apology in time. */
   readonly deadline: number;
+  /** The invocation's logger, so the client's lines carry the invocation's requestId. */
+  readonly log: Logger;
 }
 
 /** The TfL Unified API calls the intents make. */

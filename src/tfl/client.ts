@@ -78,7 +78,6 @@ export function createTflClient(options: TflClientOptions): TflClient {
   });
   const cache = createResponseCache<readonly unknown[]>({ now, maxEntries: options.cache?.maxEntries });
   const maxAgeSeconds = Math.min(MAX_CACHE_SECONDS, Math.max(0, options.cache?.maxAgeSeconds ?? MAX_CACHE_SECONDS));
-  const log = options.log;
 
   async function get<const TSchema extends v.GenericSchema<unknown, readonly unknown[]>>(
     segments: readonly string[],
@@ -89,6 +88,7 @@ export function createTflClient(options: TflClientOptions): TflClient {
     const path = segments.map(encodeURIComponent).join("/");
     const operation = `GET ${segments.join("/")}`;
     const started = now();
+    const log = budget.log ?? options.log;
 
     const cached = cache.get(path);
     if (cached !== undefined) {

@@ -134,7 +134,9 @@ describe("request key order", () => {
     const actual = await handleAlexaRequest(reverseKeys(clone(fixture)), second.invocation, second.deps);
 
     expect(actual).toEqual(expected);
-    expect(second.calls).toEqual(first.calls);
+    // Each harness has its own logger, so compare the calls by their deadlines.
+    const comparable = (calls: typeof first.calls) => calls.map((call) => ({ ...call, budget: call.budget.deadline }));
+    expect(comparable(second.calls)).toEqual(comparable(first.calls));
     expect(JSON.stringify(reverseKeys(clone(fixture)))).not.toBe(JSON.stringify(fixture));
   });
 
@@ -230,11 +232,12 @@ describe("failures inside the skill", () => {
 });
 
 describe("every invocation", () => {
-  test("each port call gets the invocation's deadline as its budget", async () => {
+  test("each port call gets the invocation's deadline and logger as its budget", async () => {
     const { deps, calls, log } = createHarness(EVERYTHING);
     await handleAlexaRequest(createCommuteEvent(), { log, deadline: 1_741_940_109_500 }, deps);
 
-    expect(calls.map((call) => call.budget)).toEqual([{ deadline: 1_741_940_109_500 }, { deadline: 1_741_940_109_500 }]);
+    expect(calls.map((call) => call.budget.deadline)).toEqual([1_741_940_109_500, 1_741_940_109_500]);
+    expect(calls.every((call) => call.budget.log === log)).toBe(true);
   });
 
   test("the request is logged with its type and intent, and the access token never", async () => {

@@ -21,5 +21,5 @@ export type IntentHandler = (
 
 /** The budget handed to every port call: the invocation's deadline, nothing more. */
 export function budgetFor(invocation: SkillInvocation): Budget {
-  return { deadline: invocation.deadline };
+  return { deadline: invocation.deadline, log: invocation.log };
 }

@@ -25,7 +25,7 @@ import {
 
 const LINES = goodService as unknown as TflLine[];
 const CASES = byCase as unknown as Record<keyof typeof byCase, TflLine>;
-const BUDGET = { deadline: TEST_DEADLINE };
+const BUDGET = { deadline: TEST_DEADLINE, log: expect.anything() };
 
 function favourites(...favoriteLines: string[]): PreferencesResult {
   return { kind: "ok", favoriteLines };

@@ -25,7 +25,7 @@ describe("DisruptionIntent", () => {
       {
         method: "getModeDisruptions",
         modes: ["dlr", "elizabeth-line", "overground", "tube"],
-        budget: { deadline: TEST_DEADLINE },
+        budget: { deadline: TEST_DEADLINE, log: expect.anything() },
       },
     ]);
   });

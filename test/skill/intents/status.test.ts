@@ -59,7 +59,7 @@ describe("StatusIntent for each line", () => {
   ])("asking about %s makes one TfL call and answers with a %s card", async (id, cardTitle) => {
     const { response, parts, calls } = await ask(createStatusEvent(rawLineSlot(id)));
 
-    expect(calls).toEqual([{ method: "getLineStatuses", ids: [id], budget: { deadline: TEST_DEADLINE } }]);
+    expect(calls).toEqual([{ method: "getLineStatuses", ids: [id], budget: { deadline: TEST_DEADLINE, log: expect.anything() } }]);
     const line = GOOD_SERVICE_LINES.find((candidate) => candidate.id === id)!;
     const text = describeLineStatus(line);
     expect(response).toEqual(speak([text]).withCard(cardTitle, [text]).endSession().build());
@@ -173,7 +173,7 @@ describe("StatusIntent for the London Overground", () => {
   ])("%s: one call for the mode, every Overground line in name order, with titles", async (_, slot) => {
     const { parts, calls } = await ask(createStatusEvent(slot), { modeStatuses: OVERGROUND_LINES });
 
-    expect(calls).toEqual([{ method: "getModeStatuses", modes: ["overground"], budget: { deadline: TEST_DEADLINE } }]);
+    expect(calls).toEqual([{ method: "getModeStatuses", modes: ["overground"], budget: { deadline: TEST_DEADLINE, log: expect.anything() } }]);
     const paragraphs = paragraphsOf(parts.ssml!);
     expect(paragraphs).toHaveLength(6);
     expect(paragraphs.map((paragraph) => paragraph.slice(0, paragraph.indexOf(":")))).toEqual([
