@@ -75,7 +75,8 @@ export function answerFromRecordings(request: Request, recordings: Recordings = 
 function answerPreferences(request: Request, recordings: Recordings): Response {
   const authorization = request.headers.get("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-  const preferences = token === undefined ? undefined : recordings.preferencesByToken[token];
+  const preferences =
+    token === undefined || !Object.hasOwn(recordings.preferencesByToken, token) ? undefined : recordings.preferencesByToken[token];
   if (preferences === undefined) {
     return new Response(null, { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
   }
