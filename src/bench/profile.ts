@@ -31,7 +31,7 @@ export async function runProfile(settings: ProfileSettings, root: string, bun: s
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const backends = startBenchBackends();
-  const emulator = await startRuntimeApiEmulator({ timeoutMs: 10_000 });
+  const emulator = await startRuntimeApiEmulator({ timeoutMs: 10_000, record: false });
   const candidate: Candidate = {
     id: "bun-jit",
     label: "bun src/bench/profile-entry.ts",
@@ -64,7 +64,6 @@ export async function runProfile(settings: ProfileSettings, root: string, bun: s
       const kind = rotate(REQUEST_KINDS, index)[0] ?? "status";
       const outcome = await emulator.invoke(events[kind]);
       if (outcome.kind !== "response") throw new LocalRunError(`the profiled process failed a ${kind} request: ${outcome.kind}`);
-      (emulator.requests as unknown[]).length = 0;
     }
     const code = await Promise.race([child.exited, Bun.sleep(10_000).then(() => "late")]);
     if (code !== 0) throw new LocalRunError(`the profiled process did not exit cleanly (${code}):\n${child.outputTail()}`);

@@ -6,7 +6,7 @@
  */
 import type { Logger } from "./logger.ts";
 import ky, { isHTTPError, isNetworkError } from "ky";
-import type { Options as KyOptions } from "ky";
+import type { KyInstance, Options as KyOptions } from "ky";
 import * as v from "valibot";
 import { BodyTooLargeError, cancelQuietly, readCappedBody } from "./body.ts";
 import { BudgetExceededError, isClientError, UpstreamError, UpstreamSchemaError } from "./errors.ts";
@@ -85,7 +85,10 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
   const clientSecrets = options.secrets ?? [];
   const decoder = new TextDecoder();
 
-  const api = ky.create({
+  // Created on the first call, not at init: a launch request never calls upstream, and ky.create
+  // measured ~0.25 ms of a cold start per client.
+  let api: KyInstance | undefined;
+  const createApi = (): KyInstance => ky.create({
     prefix: options.baseUrl,
     // The budget's AbortController replaces ky's per-attempt timer; see getJson.
     timeout: false,
@@ -158,6 +161,7 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
     if (request.headers !== undefined) kyOptions.headers = { ...request.headers };
 
     try {
+      api ??= createApi();
       const response = await api.get(request.path, kyOptions);
       const body = call.body ?? new Uint8Array(0);
       return {

@@ -29,6 +29,11 @@ export interface RuntimeApiEmulatorOptions {
   readonly timeoutMs?: number | undefined;
   /** Sent as Lambda-Runtime-Invoked-Function-Arn. */
   readonly functionArn?: string | undefined;
+  /**
+   * Keep every request in `requests` (default true). Long runs that read none of it (the bench,
+   * soaks) pass false: 10,000 invocations keep ~40 MB of bodies otherwise.
+   */
+  readonly record?: boolean | undefined;
 }
 
 /** Options of one invoke. */
@@ -87,7 +92,7 @@ export interface RuntimeApiEmulator {
   readonly initError: Promise<{ errorType: string | null; body: unknown }>;
   /** Resolves when the runtime is blocked in GET /next (so init is done). */
   waitForNext(): Promise<void>;
-  /** Every request received, in order, faulted ones included. */
+  /** Every request received, in order, faulted ones included; always empty with `record: false`. */
   readonly requests: ReadonlyArray<RecordedRequest>;
   injectFault(fault: Fault): void;
   /** Closes every connection (a parked GET /next sees a reset) and clears the deadline timers. */
@@ -135,6 +140,7 @@ interface PendingFault {
 /** Starts the emulator; stop it in afterAll/afterEach. */
 export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions = {}): Promise<RuntimeApiEmulator> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const record = options.record ?? true;
   const functionArn = options.functionArn ?? DEFAULT_FUNCTION_ARN;
   const queue: Queued[] = [];
   const parked: Parked[] = [];
@@ -260,13 +266,15 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     async fetch(request, server): Promise<Response> {
       const path = new URL(request.url).pathname;
       const bytes = new Uint8Array(await request.arrayBuffer());
-      requests.push({
-        method: request.method,
-        path,
-        headers: Object.fromEntries(request.headers),
-        body: decode(bytes),
-        at: Date.now(),
-      });
+      if (record) {
+        requests.push({
+          method: request.method,
+          path,
+          headers: Object.fromEntries(request.headers),
+          body: decode(bytes),
+          at: Date.now(),
+        });
+      }
       if (path === NEXT_PATH) {
         return request.method === "GET" ? handleNext(request, server) : methodNotAllowed("GET");
       }

@@ -125,43 +125,140 @@ export function findLine(id: string): Line | undefined {
   return LINES.find((line) => line.id === wanted);
 }
 
+/** `\s` and `String.prototype.trim` whitespace: WhiteSpace and LineTerminator of ECMAScript. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+function isLetter(code: number): boolean {
+  return code >= 0x61 && code <= 0x7a;
+}
+
+/** "d. l. r.", "d l r", "d.l.r": single letters a-z separated by dots or spaces, one final dot allowed. */
+function isSpeltOut(key: string): boolean {
+  let letters = 0;
+  let afterLetter = false;
+  let dotsAfterLast = 0;
+  let spacesAfterLast = 0;
+  for (let i = 0; i < key.length; i += 1) {
+    const code = key.charCodeAt(i);
+    if (isLetter(code)) {
+      if (afterLetter) return false;
+      letters += 1;
+      afterLetter = true;
+      dotsAfterLast = 0;
+      spacesAfterLast = 0;
+    } else if (code === 0x2e || code === 0x20) {
+      if (letters === 0) return false;
+      afterLetter = false;
+      if (code === 0x2e) dotsAfterLast += 1;
+      else spacesAfterLast += 1;
+    } else {
+      return false;
+    }
+  }
+  return letters >= 2 && spacesAfterLast === 0 && dotsAfterLast <= 1;
+}
+
 /**
  * Reduces a spoken or written line name to a lookup key: lower case, "&" read as "and", hyphens as
  * spaces, whitespace collapsed, a leading "the" and a trailing "line" dropped, spelt-out letters
- * ("d. l. r.") joined up.
+ * ("d. l. r.") joined up. Plain string operations: no regular expression to compile on the first request.
  */
 export function lineNameKey(text: string): string {
-  let key = text
-    .toLowerCase()
-    .replace(/[’‘]/g, "'")
-    .replace(/&/g, " and ")
-    .replace(/[-_]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  key = key.replace(/^the\s+/, "").replace(/(?:^|\s+)line$/, "").trim();
-  if (/^[a-z](?:[.\s]+[a-z])+\.?$/.test(key) || /^(?:[a-z]\.){2,}$/.test(key)) {
-    key = key.replace(/[.\s]/g, "");
+  const lower = text.toLowerCase();
+  let key = "";
+  let pendingSpace = false;
+  for (let i = 0; i < lower.length; i += 1) {
+    const code = lower.charCodeAt(i);
+    let piece: string;
+    if (code === 0x2019 || code === 0x2018) piece = "'";
+    else if (code === 0x26) piece = " and ";
+    else if (code === 0x2d || code === 0x5f) piece = " ";
+    else if (isSpace(code)) piece = " ";
+    else piece = lower[i] ?? "";
+    for (let j = 0; j < piece.length; j += 1) {
+      const character = piece[j] ?? "";
+      if (character === " ") {
+        pendingSpace = true;
+      } else {
+        if (pendingSpace && key !== "") key += " ";
+        pendingSpace = false;
+        key += character;
+      }
+    }
   }
+  if (key.startsWith("the ")) key = key.slice(4);
+  if (key === "line") key = "";
+  else if (key.endsWith(" line")) key = key.slice(0, -5);
+  if (isSpeltOut(key)) key = key.replaceAll(".", "").replaceAll(" ", "");
   return key;
 }
 
-function buildIndex(): ReadonlyMap<string, LineQuery> {
-  const index = new Map<string, LineQuery>();
-  for (const line of LINES) {
-    const query: LineQuery = Object.freeze({ kind: "line", line });
-    for (const form of [line.id, line.name, line.slotValue, ...line.synonyms, ...line.aliases]) {
-      index.set(lineNameKey(form), query);
-    }
-  }
-  const overground: LineQuery = Object.freeze({ kind: "overground" });
-  for (const form of [OVERGROUND_SLOT.id, OVERGROUND_SLOT.slotValue, ...OVERGROUND_SLOT.synonyms, ...OVERGROUND_SLOT.aliases]) {
-    index.set(lineNameKey(form), overground);
-  }
-  return index;
-}
+/**
+ * Every lookup key of the catalogue and what it names, as `lineNameKey` derives it from LINES and
+ * OVERGROUND_SLOT (later forms win). Written out so the import does no normalising at all; a test
+ * proves it equals the derivation.
+ */
+export const LINE_NAME_KEYS: Readonly<Record<string, LineId | typeof OVERGROUND_MODE>> = Object.freeze({
+  bakerloo: "bakerloo",
+  central: "central",
+  circle: "circle",
+  district: "district",
+  dlr: "dlr",
+  docklands: "dlr",
+  "docklands light railway": "dlr",
+  "docklands light rail": "dlr",
+  "docklands railway": "dlr",
+  "docklands rail": "dlr",
+  elizabeth: "elizabeth",
+  crossrail: "elizabeth",
+  liz: "elizabeth",
+  lizzie: "elizabeth",
+  lizzy: "elizabeth",
+  "tfl rail": "elizabeth",
+  "hammersmith city": "hammersmith-city",
+  "hammersmith and city": "hammersmith-city",
+  hammersmith: "hammersmith-city",
+  jubilee: "jubilee",
+  liberty: "liberty",
+  lioness: "lioness",
+  metropolitan: "metropolitan",
+  met: "metropolitan",
+  mildmay: "mildmay",
+  northern: "northern",
+  piccadilly: "piccadilly",
+  suffragette: "suffragette",
+  victoria: "victoria",
+  "waterloo city": "waterloo-city",
+  "waterloo and city": "waterloo-city",
+  waterloo: "waterloo-city",
+  city: "waterloo-city",
+  drain: "waterloo-city",
+  weaver: "weaver",
+  windrush: "windrush",
+  overground: "overground",
+  "london overground": "overground",
+});
 
-// Built once from constants and never changed afterwards.
-const LINE_INDEX = buildIndex();
+const OVERGROUND_QUERY: LineQuery = Object.freeze({ kind: "overground" });
+
+/** One frozen query per line, by id. */
+const LINE_QUERIES: ReadonlyMap<string, LineQuery> = new Map(
+  LINES.map((line) => [line.id, Object.freeze({ kind: "line", line })] as const),
+);
 
 /** Resolves one name (slot value, entity-resolution id or name) to a query, or undefined. */
 export function resolveLineName(text: string | null | undefined): LineQuery | undefined {
@@ -169,7 +266,11 @@ export function resolveLineName(text: string | null | undefined): LineQuery | un
     return undefined;
   }
   const key = lineNameKey(text);
-  return key === "" ? undefined : LINE_INDEX.get(key);
+  if (!Object.hasOwn(LINE_NAME_KEYS, key)) {
+    return undefined;
+  }
+  const target = LINE_NAME_KEYS[key];
+  return target === OVERGROUND_MODE ? OVERGROUND_QUERY : LINE_QUERIES.get(target ?? "");
 }
 
 function field(value: unknown, key: string): unknown {

@@ -300,3 +300,20 @@ describe("other requests", () => {
     emulator = await startRuntimeApiEmulator();
   });
 });
+
+describe("record: false", () => {
+  test("answers as usual but keeps no request", async () => {
+    const quiet = await startRuntimeApiEmulator({ record: false });
+    try {
+      const base = `http://${quiet.address}/2018-06-01/runtime/`;
+      const answered = quiet.invoke({ hello: "world" }, { requestId: "quiet-1" });
+      const next = await fetch(`${base}invocation/next`, { timeout: false });
+      expect(await next.json()).toEqual({ hello: "world" });
+      await fetch(`${base}invocation/quiet-1/response`, { method: "POST", body: '{"ok":true}', timeout: false });
+      expect(await answered).toMatchObject({ kind: "response", requestId: "quiet-1", json: { ok: true } });
+      expect(quiet.requests).toEqual([]);
+    } finally {
+      await quiet.stop();
+    }
+  });
+});

@@ -13,32 +13,48 @@ const SAINTS = [
   "Neots", "Nicholas", "Olave", "Pancras", "Paul", "Peter", "Quintin", "Saviour", "Stephen", "Swithin", "Thomas",
 ].join("|");
 
-type Rule = readonly [pattern: RegExp, replacement: string | ((match: string, ...groups: string[]) => string)];
+type Rule = readonly [
+  pattern: RegExp,
+  replacement: string | ((match: string, ...groups: string[]) => string),
+  /**
+   * Exact pre-check: false only when the pattern cannot match `text`, so the regular expression is
+   * neither compiled nor run for text it would leave alone. The case-insensitive patterns have no
+   * `u` flag, so only ASCII letters match them and a lower-cased `includes` is exact.
+   */
+  mayMatch: (text: string) => boolean,
+];
 
 const DIRECTIONS: Readonly<Record<string, string>> = { e: "eastbound", n: "northbound", s: "southbound", w: "westbound" };
 
 /** Applied in order to the text between addresses (product.md item 6). */
 const RULES: readonly Rule[] = [
   // Spell the DLR out; a full stop straight after it is absorbed so "the DLR." never says "D.L.R..".
-  [/\bDLR\b(?:\.(?![\w.]))?/g, "D.L.R."],
-  [/D\.L\.R\.\.(?!\.)/g, "D.L.R."],
+  [/\bDLR\b(?:\.(?![\w.]))?/g, "D.L.R.", (text) => text.includes("DLR")],
+  [/D\.L\.R\.\.(?!\.)/g, "D.L.R.", (text) => text.includes("D.L.R..")],
   // "e/b", "N/B"... only as whole tokens.
-  [/(?<![\w/])([ensw])\/b(?![\w/])/gi, (_match, letter) => DIRECTIONS[(letter ?? "").toLowerCase()] ?? _match],
+  [
+    /(?<![\w/])([ensw])\/b(?![\w/])/gi,
+    (_match, letter) => DIRECTIONS[(letter ?? "").toLowerCase()] ?? _match,
+    (text) => text.toLowerCase().includes("/b"),
+  ],
   // Saints stay saints: "St Pancras", "St. John's Wood", "St James's Park".
-  [new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"), "Saint"],
+  [new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"), "Saint", (text) => text.includes("St")],
   // Any other "St" after a word is a street: "High St Kensington", "Liverpool St."
-  [/(?<=\S\s+)St(?=\s|[,.;:!?)]|$)/g, "Street"],
-  [/\bSWT\b/g, "South West Trains"],
-  [/\bSWR\b/g, "South Western Railway"],
-  [/\bTfL\b(?:\.(?![\w.]))?/gi, "T.F.L."],
-  [/\s+&\s+/g, " and "],
+  [/(?<=\S\s+)St(?=\s|[,.;:!?)]|$)/g, "Street", (text) => text.includes("St")],
+  [/\bSWT\b/g, "South West Trains", (text) => text.includes("SWT")],
+  [/\bSWR\b/g, "South Western Railway", (text) => text.includes("SWR")],
+  [/\bTfL\b(?:\.(?![\w.]))?/gi, "T.F.L.", (text) => text.toLowerCase().includes("tfl")],
+  [/\s+&\s+/g, " and ", (text) => text.includes("&")],
   // The town, not "reading a book"; also before punctuation.
-  [/(?<![\w'’-])Reading(?=$|[\s,.;:!?)"'’])/g, "Redding"],
+  [/(?<![\w'’-])Reading(?=$|[\s,.;:!?)"'’])/g, "Redding", (text) => text.includes("Reading")],
 ];
 
 function applyRules(text: string): string {
   let result = text;
-  for (const [pattern, replacement] of RULES) {
+  for (const [pattern, replacement, mayMatch] of RULES) {
+    if (!mayMatch(result)) {
+      continue;
+    }
     result =
       typeof replacement === "string"
         ? result.replace(pattern, replacement)
@@ -49,11 +65,23 @@ function applyRules(text: string): string {
   return result;
 }
 
+/** Substrings every address contains at least one of, in lower case (see ADDRESS). */
+const ADDRESS_MARKS: readonly string[] = ["://", "www.", "@", ".uk", ".com", ".org", ".net", ".gov", ".london"];
+
+/** Exact pre-check for ADDRESS: false only when the text cannot contain an address. */
+function mayHoldAddress(text: string): boolean {
+  const lower = text.toLowerCase();
+  return ADDRESS_MARKS.some((mark) => lower.includes(mark));
+}
+
 /**
  * Rewrites text so Alexa pronounces it well: "DLR" -> "D.L.R.", "e/b" -> "eastbound", "St" -> "Saint"
  * or "Street", "TfL" -> "T.F.L.", " & " -> " and ", "Reading" -> "Redding". Addresses are left alone.
  */
 export function verbalize(text: string): string {
+  if (!mayHoldAddress(text)) {
+    return applyRules(text);
+  }
   let result = "";
   let last = 0;
   for (const match of text.matchAll(ADDRESS)) {

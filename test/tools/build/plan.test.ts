@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { BYTECODE_ORDER_FILES } from "../../../src/tools/build/plan.ts";
 import {
   COMPILE_FLAGS,
   LAMBDA_ZIP_LIMIT_BYTES,
@@ -53,10 +56,16 @@ describe("planBuild", () => {
       "--production",
       "--minify",
       "--bytecode",
+      "--bytecode-order=src/tools/build/bytecode-order/launch.order,src/tools/build/bytecode-order/invocations.order",
       "--format=esm",
       "--no-compile-autoload-dotenv",
       "--no-compile-autoload-bunfig",
     ]);
+  });
+
+  test.each([...BYTECODE_ORDER_FILES])("compiles with the bytecode-order profile %s, which is in the repository", (file) => {
+    expect(COMPILE_FLAGS.find((flag) => flag.startsWith("--bytecode-order="))?.split("=")[1]?.split(",")).toContain(file);
+    expect(existsSync(resolve(import.meta.dir, "../../..", file))).toBe(true);
   });
 
   test("never strips, adds a source map or loads .env and bunfig at run time", () => {
@@ -119,9 +128,9 @@ describe("formatPlan", () => {
     expect(formatPlan(planBuild({ ...BASE, archs: ["x86_64", "arm64"] }))).toBe(
       `build plan for x86_64, arm64 (dry run: nothing is written)
 1. compile x86_64
-   bun build src/main.ts --compile --target=bun-linux-x64 --outfile=dist/x86_64/bootstrap --production --minify --bytecode --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig
+   bun build src/main.ts --compile --target=bun-linux-x64 --outfile=dist/x86_64/bootstrap --production --minify --bytecode --bytecode-order=src/tools/build/bytecode-order/launch.order,src/tools/build/bytecode-order/invocations.order --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig
 2. compile arm64
-   bun build src/main.ts --compile --target=bun-linux-arm64 --outfile=dist/arm64/bootstrap --production --minify --bytecode --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig
+   bun build src/main.ts --compile --target=bun-linux-arm64 --outfile=dist/arm64/bootstrap --production --minify --bytecode --bytecode-order=src/tools/build/bytecode-order/launch.order,src/tools/build/bytecode-order/invocations.order --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig
 3. zip x86_64 (together with zip arm64)
    dist/x86_64/bootstrap -> dist/lambda-x86_64.zip
    entry bootstrap, mode 0100755, mtime 1980-01-01 00:00:00, libdeflate level 10, at most 52,428,800 bytes
