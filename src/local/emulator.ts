@@ -119,8 +119,9 @@ interface Queued {
   readonly settle: (outcome: InvocationOutcome) => void;
 }
 
+/** A delivered invocation; it keeps what 400/403 answers need, never the event body. */
 interface InFlight {
-  readonly queued: Queued;
+  readonly settle: (outcome: InvocationOutcome) => void;
   readonly deliveredAt: number;
   state: "running" | "answered" | "timed-out";
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -171,11 +172,12 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     };
     if (typeof queued.traceId === "string") headers["Lambda-Runtime-Trace-Id"] = queued.traceId;
     if (queued.headers !== undefined) Object.assign(headers, queued.headers);
-    const flight: InFlight = { queued, deliveredAt: performance.now(), state: "running", timer: undefined };
+    const { requestId, settle } = queued;
+    const flight: InFlight = { settle, deliveredAt: performance.now(), state: "running", timer: undefined };
     flight.timer = setTimeout(() => {
       if (flight.state !== "running") return;
       flight.state = "timed-out";
-      queued.settle({ kind: "timeout", requestId: queued.requestId, durationMs: elapsed(flight.deliveredAt) });
+      settle({ kind: "timeout", requestId, durationMs: elapsed(flight.deliveredAt) });
     }, Math.min(MAX_TIMER_MS, Math.max(0, deadlineMs - Date.now())));
     inFlight.set(queued.requestId, flight);
     return new Response(queued.body, { status: 200, headers });
@@ -184,7 +186,8 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
   function settleFlight(flight: InFlight, outcome: InvocationOutcome): void {
     flight.state = "answered";
     clearTimeout(flight.timer);
-    flight.queued.settle(outcome);
+    flight.timer = undefined;
+    flight.settle(outcome);
   }
 
   function takeParked(): Parked | undefined {
