@@ -125,7 +125,7 @@ function formatMarginText(margin: number, limit: number): string {
 }
 
 /**
- * The same budgets for the run-time options the bench also measured (`--smol`, DFG off), so the
+ * The same budgets for the run-time options the bench also measured (`--smol`, FTL off), so the
  * closing note can say what each would change. Rows whose candidates did not run are left out.
  */
 export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
@@ -135,8 +135,8 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
     results.memory.find((memory) => memory.candidate === id)?.after1000PeakKb;
   const pairs: Array<[CandidateId, CandidateId]> = [
     ["bootstrap-smol", "floor"],
-    ["bootstrap-nodfg", "floor"],
-    ["bootstrap-nodfg", "floor-nodfg"],
+    ["bootstrap-noftl", "floor"],
+    ["bootstrap-noftl", "floor-noftl"],
   ];
   const outcomes: BudgetOutcome[] = [];
   for (const [subject, floor] of pairs.filter(([a, b]) => has(a) && has(b))) {
@@ -163,7 +163,7 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
       ),
     );
   }
-  for (const subject of (["bootstrap-smol", "bootstrap-nodfg"] as const).filter(has)) {
+  for (const subject of (["bootstrap-smol", "bootstrap-noftl"] as const).filter(has)) {
     const p50 = results.latency
       .find((latency) => latency.candidate === subject && latency.tfl === "uncached")
       ?.kinds.find((kind) => kind.kind === "status")?.ms?.p50;

@@ -2,6 +2,7 @@
  * The pure half of `bun run bench`: which candidates run, how each is built and started, and the
  * order every phase visits them in, as plain data. `runner.ts` performs a plan; `--dry-run` prints one.
  */
+import { RECOMMENDED_FUNCTION_ENV } from "../tools/ship/function-env.ts";
 import { posix } from "node:path";
 import { COMPILE_FLAGS, planBuild, type BuildPlan, type CompileStep, type ZipStep } from "../tools/build/index.ts";
 import type { BenchSettings } from "./args.ts";
@@ -10,20 +11,22 @@ import type { BenchSettings } from "./args.ts";
 export const CANDIDATE_IDS = [
   "bootstrap",
   "bootstrap-smol",
-  "bootstrap-nodfg",
+  "bootstrap-noftl",
   "floor",
-  "floor-nodfg",
+  "floor-noftl",
   "floor-bare",
   "node",
   "bun-jit",
 ] as const;
 
 /**
- * JavaScriptCore's option that keeps code in the interpreter and the baseline JIT: no DFG or FTL
- * compiles, whose compiler code and scratch memory are most of the bootstrap's RSS over the floor.
- * Bun reads `BUN_JSC_*` at start-up, so Lambda's function environment can set it.
+ * JavaScriptCore's option that turns off its last JIT tier (FTL). The recommended Lambda setting
+ * (README, Configuration): FTL compiles late, after thousands of invocations, and its scratch memory
+ * is a one-off 1-4 MiB step in peak RSS; the DFG tier keeps warm latency where it was. Bun reads
+ * `BUN_JSC_*` only at start-up, so it cannot be baked into the executable: the function's
+ * environment sets it.
  */
-export const NO_DFG_ENV = { BUN_JSC_useDFGJIT: "0" } as const;
+export const NO_FTL_ENV = RECOMMENDED_FUNCTION_ENV;
 
 /** One of {@link CANDIDATE_IDS}. */
 export type CandidateId = (typeof CANDIDATE_IDS)[number];
@@ -183,12 +186,12 @@ export function planBench(input: PlanInput): BenchPlan {
       memoryInvocations: soak,
     },
     {
-      id: "bootstrap-nodfg",
-      label: "bootstrap, DFG off",
-      description: "the same executable with BUN_JSC_useDFGJIT=0 in its environment (interpreter and baseline JIT only)",
+      id: "bootstrap-noftl",
+      label: "bootstrap, FTL off",
+      description: "the same executable with BUN_JSC_useFTLJIT=0 in its environment (the recommended function setting: no FTL tier)",
       role: "skill",
       argv: [bootstrap],
-      env: NO_DFG_ENV,
+      env: NO_FTL_ENV,
       executable: bootstrap,
       noColdStart: "same executable as bootstrap",
       memoryInvocations: soak,
@@ -205,12 +208,12 @@ export function planBench(input: PlanInput): BenchPlan {
       memoryInvocations: soak,
     },
     {
-      id: "floor-nodfg",
-      label: "floor, DFG off",
-      description: "the floor with BUN_JSC_useDFGJIT=0, the like-for-like base for the bootstrap with DFG off",
+      id: "floor-noftl",
+      label: "floor, FTL off",
+      description: "the floor with BUN_JSC_useFTLJIT=0, the like-for-like base for the bootstrap with FTL off",
       role: "floor",
       argv: [floor.outfile],
-      env: NO_DFG_ENV,
+      env: NO_FTL_ENV,
       executable: floor.outfile,
       noColdStart: "same executable as floor",
       memoryInvocations: short,

@@ -66,7 +66,7 @@ export function renderReport(
     ...(options.length === 0
       ? []
       : [
-          "### Run-time options against the same budgets (not what ships)",
+          "### Run-time options against the same budgets (set in the function environment; FTL off is the recommended setting)",
           markdownTable(
             ["option", "measured", "limit", "verdict"],
             options.map((outcome) => [outcome.budget, outcome.measured, outcome.limit, verdictMark(outcome.verdict)]),

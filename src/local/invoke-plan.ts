@@ -2,6 +2,7 @@
  * `bun run invoke`: the pure half. Arguments become a plan (which binaries, which event, which
  * backends); the plan and the backends' URLs become the function's environment. `invoke.ts` does the I/O.
  */
+import { RECOMMENDED_FUNCTION_ENV } from "../tools/ship/function-env.ts";
 import { parseArgs } from "node:util";
 import { parseArchOption, parseCountOption, UsageError } from "./cli-support.ts";
 import type { Arch } from "./compare-report.ts";
@@ -161,7 +162,8 @@ export function buildFunctionEnv(
   skillId: string | undefined,
   callerEnv: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
-  const env: Record<string, string> = { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(plan.memorySizeMb) };
+  // The function as we recommend deploying it, so local figures are the ones Lambda would show.
+  const env: Record<string, string> = { ...RECOMMENDED_FUNCTION_ENV, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(plan.memorySizeMb) };
   if (skillId === undefined) {
     env["VERIFY_SKILL_ID"] = "false";
   } else {

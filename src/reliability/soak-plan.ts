@@ -1,6 +1,7 @@
 /**
  * The pure half of `bun run soak`: its options, parsed into a plan. `soak.ts` does the running.
  */
+import { RECOMMENDED_FUNCTION_ENV } from "../tools/ship/function-env.ts";
 import { parseArgs } from "node:util";
 import { parseArchOption, parseCountOption, UsageError } from "../local/cli-support.ts";
 import type { Arch } from "../local/compare-report.ts";
@@ -22,7 +23,8 @@ Options:
   --binary-fuzz N         fuzz events through the binary (default 10000)
   --idle-minutes N        how long GET /next stays open, 0 to skip (default 6)
   --seed N                fast-check seed (default: new each run, printed)
-  --env KEY=VALUE         extra variable for the binaries (repeatable), e.g. BUN_JSC_useFTLJIT=0
+  --env KEY=VALUE         variable for the binaries (repeatable), replacing the recommended
+                          function environment (BUN_JSC_useFTLJIT=0); --env BUN_JSC_useFTLJIT=1 soaks the default JIT
   -h, --help              this text`;
 
 /** What one soak run does. */
@@ -62,7 +64,7 @@ export function parseSoakArgs(argv: readonly string[], hostArch: Arch): SoakPlan
   if (values.help === true) return "help";
   const archs = parseArchOption(values.arch, hostArch);
   if (archs.length !== 1 || archs[0] === undefined) throw new UsageError("--arch takes one architecture");
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...RECOMMENDED_FUNCTION_ENV };
   for (const pair of values.env ?? []) {
     const at = pair.indexOf("=");
     if (at <= 0) throw new UsageError(`--env must be KEY=VALUE, not "${pair}"`);

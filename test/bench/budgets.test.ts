@@ -115,14 +115,14 @@ test("judges the run-time options against the same budgets, leaving out options 
   expect(evaluateOptions(base)).toEqual([]);
   const noDfg: BenchResults = {
     ...base,
-    candidates: [...base.candidates, { id: "bootstrap-nodfg", label: "bootstrap, DFG off", description: "", command: "", executable: "", executableBytes: undefined }],
-    warmStarts: [...base.warmStarts, { candidate: "bootstrap-nodfg", initMs: undefined, firstAnswerMs: { count: 1, min: 14, p50: 14, p95: 14, p99: 14, max: 14, mean: 14 }, firstAnswerPeakKb: undefined, failures: 0 }],
-    memory: [...base.memory, { candidate: "bootstrap-nodfg", invocations: 10_000, afterInitPeakKb: undefined, after1000PeakKb: 38_000, after1000PeakKbSamples: [38_000], finalPeakKb: undefined, trend: undefined, rss: [], failures: 0 }],
+    candidates: [...base.candidates, { id: "bootstrap-noftl", label: "bootstrap, FTL off", description: "", command: "", executable: "", executableBytes: undefined }],
+    warmStarts: [...base.warmStarts, { candidate: "bootstrap-noftl", initMs: undefined, firstAnswerMs: { count: 1, min: 14, p50: 14, p95: 14, p99: 14, max: 14, mean: 14 }, firstAnswerPeakKb: undefined, failures: 0 }],
+    memory: [...base.memory, { candidate: "bootstrap-noftl", invocations: 10_000, afterInitPeakKb: undefined, after1000PeakKb: 38_000, after1000PeakKbSamples: [38_000], finalPeakKb: undefined, trend: undefined, rss: [], failures: 0 }],
   };
   expect(evaluateOptions(noDfg)).toEqual([
-    { budget: "bootstrap, DFG off: start to first answer, warm cache vs floor", measured: "1.09× (14.00 ms vs 12.80 ms)", limit: "≤ 1.30×", verdict: "met" },
-    { budget: "bootstrap, DFG off: peak RSS after 1,000 vs floor", measured: "1.16× (37.1 MiB vs 32.0 MiB)", limit: "≤ 1.50× (stretch 1.20×)", verdict: "met, stretch met" },
-    { budget: "bootstrap, DFG off: warm status p50, TfL called every time", measured: "–", limit: "< 1.00 ms", verdict: "not measured" },
-    { budget: "bootstrap, DFG off: no upward RSS trend", measured: "–", limit: "< +2.0 MiB", verdict: "not measured" },
+    { budget: "bootstrap, FTL off: start to first answer, warm cache vs floor", measured: "1.09× (14.00 ms vs 12.80 ms)", limit: "≤ 1.30×", verdict: "met" },
+    { budget: "bootstrap, FTL off: peak RSS after 1,000 vs floor", measured: "1.16× (37.1 MiB vs 32.0 MiB)", limit: "≤ 1.50× (stretch 1.20×)", verdict: "met, stretch met" },
+    { budget: "bootstrap, FTL off: warm status p50, TfL called every time", measured: "–", limit: "< 1.00 ms", verdict: "not measured" },
+    { budget: "bootstrap, FTL off: no upward RSS trend", measured: "–", limit: "< +2.0 MiB", verdict: "not measured" },
   ]);
 });

@@ -103,9 +103,9 @@ describe("planBench", () => {
     expect(plan.candidates.map((candidate) => [candidate.id, candidate.argv, candidate.env])).toEqual([
       ["bootstrap", ["dist/bench/exec/bootstrap/bootstrap"], {}],
       ["bootstrap-smol", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_OPTIONS: "--smol" }],
-      ["bootstrap-nodfg", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useDFGJIT: "0" }],
+      ["bootstrap-noftl", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
       ["floor", ["dist/bench/exec/floor/bootstrap"], {}],
-      ["floor-nodfg", ["dist/bench/exec/floor/bootstrap"], { BUN_JSC_useDFGJIT: "0" }],
+      ["floor-noftl", ["dist/bench/exec/floor/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
       ["floor-bare", ["dist/bench/exec/floor-bare/bootstrap"], {}],
       ["node", ["/usr/bin/node", "dist/bench/node/main.mjs"], {}],
       ["bun-jit", ["/opt/bun", "src/main.ts"], {}],
@@ -117,9 +117,9 @@ describe("planBench", () => {
     expect(Object.fromEntries(plan.candidates.map((candidate) => [candidate.id, candidate.memoryInvocations]))).toEqual({
       bootstrap: 10_000,
       "bootstrap-smol": 10_000,
-      "bootstrap-nodfg": 10_000,
+      "bootstrap-noftl": 10_000,
       floor: 10_000,
-      "floor-nodfg": 1_000,
+      "floor-noftl": 1_000,
       "floor-bare": 10_000,
       node: 1_000,
       "bun-jit": 1_000,

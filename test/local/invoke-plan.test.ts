@@ -86,6 +86,7 @@ describe("the function's environment", () => {
 
   test("points the binary at the local fakes offline, verifies the skill id and keeps the caller's keys out", () => {
     expect(buildFunctionEnv({ live: false, memorySizeMb: 512 }, backends, LOCAL_SKILL_ID, caller)).toEqual({
+      BUN_JSC_useFTLJIT: "0",
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
       SKILL_ID: LOCAL_SKILL_ID,
       VERIFY_SKILL_ID: "true",
@@ -97,6 +98,7 @@ describe("the function's environment", () => {
 
   test("leaves TfL's default URL and passes the caller's TfL credentials when live", () => {
     expect(buildFunctionEnv({ live: true, memorySizeMb: 256 }, undefined, LOCAL_SKILL_ID, caller)).toEqual({
+      BUN_JSC_useFTLJIT: "0",
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "256",
       SKILL_ID: LOCAL_SKILL_ID,
       VERIFY_SKILL_ID: "true",

@@ -2,6 +2,7 @@
  * Iteration counts and seeds for the reliability tests, from the environment so CI can run fewer
  * and `bun run soak` (or a developer replaying a failure) more.
  */
+import { RECOMMENDED_FUNCTION_ENV } from "../../src/tools/ship/function-env.ts";
 
 function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -34,10 +35,17 @@ export function soakInvocations(fallback: number): number {
 
 /** SOAK_BINARY_ENV: extra "KEY=VALUE,KEY=VALUE" for the soaked binary (e.g. BUN_JSC_useFTLJIT=0). */
 export function soakBinaryEnv(): Record<string, string> {
-  const raw = process.env["SOAK_BINARY_ENV"] ?? "";
+  // Unset: the function as we recommend deploying it. SOAK_BINARY_ENV= (empty) soaks the bare binary.
+  const raw = process.env["SOAK_BINARY_ENV"] ?? recommendedFunctionEnv();
   const pairs = raw
     .split(",")
     .map((pair) => pair.trim())
     .filter((pair) => pair.includes("="));
   return Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+}
+
+function recommendedFunctionEnv(): string {
+  return Object.entries(RECOMMENDED_FUNCTION_ENV)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(",");
 }

@@ -120,7 +120,7 @@ describe("bun run soak options", () => {
       binaryFuzzEvents: 10_000,
       idleMinutes: 6,
       seed: undefined,
-      env: {},
+      env: { BUN_JSC_useFTLJIT: "0" },
     });
   });
 
