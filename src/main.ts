@@ -41,10 +41,6 @@ export const init: Init<SkillDeps> = (log) => {
 
 /** One Alexa request: InvalidRequestError and SkillIdMismatchError reach Lambda as invocation errors. */
 export const handle: Handler<SkillDeps> = (event, context, deps) =>
-  handleAlexaRequest(
-    event,
-    { log: context.log, deadline: downstreamDeadline(context.deadlineMs, Date.now()) },
-    deps,
-  );
+  handleAlexaRequest(event, { log: context.log, deadline: downstreamDeadline(context.deadlineMs, Date.now()) }, deps);
 
 if (import.meta.main) await startRuntime(handle, init, { redact: secretsInEnvironment(process.env) });

@@ -36,9 +36,36 @@ describe("loadConfig", () => {
   });
 
   test.each([
-    ["our names", { SKILL_ID: SKILL, TFL_APP_ID: "app-id-1", TFL_APP_KEY: KEY_MARKER, TFL_API_URL: "http://127.0.0.1:8080/", SKILL_API_URL: "https://prefs.example/" }],
-    ["the peer's names", { Skill__SkillId: SKILL, Skill__TflApplicationId: "app-id-1", Skill__TflApplicationKey: KEY_MARKER, Skill__TflApiUrl: "http://127.0.0.1:8080/", Skill__SkillApiUrl: "https://prefs.example/" }],
-    ["the peer's names in another case", { SKILL__SKILLID: SKILL, skill__tflapplicationid: "app-id-1", SKILL__TFLAPPLICATIONKEY: KEY_MARKER, skill__TflApiUrl: "http://127.0.0.1:8080/", SKILL__SKILLAPIURL: "https://prefs.example/" }],
+    [
+      "our names",
+      {
+        SKILL_ID: SKILL,
+        TFL_APP_ID: "app-id-1",
+        TFL_APP_KEY: KEY_MARKER,
+        TFL_API_URL: "http://127.0.0.1:8080/",
+        SKILL_API_URL: "https://prefs.example/",
+      },
+    ],
+    [
+      "the peer's names",
+      {
+        Skill__SkillId: SKILL,
+        Skill__TflApplicationId: "app-id-1",
+        Skill__TflApplicationKey: KEY_MARKER,
+        Skill__TflApiUrl: "http://127.0.0.1:8080/",
+        Skill__SkillApiUrl: "https://prefs.example/",
+      },
+    ],
+    [
+      "the peer's names in another case",
+      {
+        SKILL__SKILLID: SKILL,
+        skill__tflapplicationid: "app-id-1",
+        SKILL__TFLAPPLICATIONKEY: KEY_MARKER,
+        skill__TflApiUrl: "http://127.0.0.1:8080/",
+        SKILL__SKILLAPIURL: "https://prefs.example/",
+      },
+    ],
   ])("reads every value from %s", (_title, env) => {
     expect(loadConfig(env)).toEqual({
       skillId: SKILL,
@@ -62,7 +89,9 @@ describe("loadConfig", () => {
   });
 
   test("prefers VERIFY_SKILL_ID over Skill__VerifySkillId", () => {
-    expect(loadConfig({ SKILL_ID: SKILL, VERIFY_SKILL_ID: "false", Skill__VerifySkillId: "true" }).verifySkillId).toBe(false);
+    expect(loadConfig({ SKILL_ID: SKILL, VERIFY_SKILL_ID: "false", Skill__VerifySkillId: "true" }).verifySkillId).toBe(
+      false,
+    );
   });
 
   test("falls back to the alias when our variable is empty", () => {
@@ -74,12 +103,22 @@ describe("loadConfig", () => {
     ["blank", "   "],
   ])("treats an %s value as unset", (_title, value) => {
     expect(
-      loadConfig({ SKILL_ID: value, VERIFY_SKILL_ID: value, TFL_API_URL: value, TFL_APP_ID: value, TFL_APP_KEY: value, SKILL_API_URL: value }),
+      loadConfig({
+        SKILL_ID: value,
+        VERIFY_SKILL_ID: value,
+        TFL_API_URL: value,
+        TFL_APP_ID: value,
+        TFL_APP_KEY: value,
+        SKILL_API_URL: value,
+      }),
     ).toEqual(DEFAULTS);
   });
 
   test("trims values", () => {
-    expect(loadConfig({ SKILL_ID: ` ${SKILL}\n`, TFL_APP_KEY: " k-123 " })).toMatchObject({ skillId: SKILL, tflAppKey: "k-123" });
+    expect(loadConfig({ SKILL_ID: ` ${SKILL}\n`, TFL_APP_KEY: " k-123 " })).toMatchObject({
+      skillId: SKILL,
+      tflAppKey: "k-123",
+    });
   });
 });
 
@@ -138,7 +177,10 @@ describe("base URLs", () => {
     ["https://proxy.example/tfl/", "https://proxy.example/tfl/"],
     ["HTTPS://API.TFL.GOV.UK", "https://api.tfl.gov.uk/"],
   ])("normalises %p to %p", (value, expected) => {
-    expect(loadConfig({ TFL_API_URL: value, SKILL_API_URL: value })).toMatchObject({ tflApiUrl: expected, skillApiUrl: expected });
+    expect(loadConfig({ TFL_API_URL: value, SKILL_API_URL: value })).toMatchObject({
+      tflApiUrl: expected,
+      skillApiUrl: expected,
+    });
   });
 
   test.each([

@@ -100,14 +100,32 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const distDir = (stringOf(values["dist"]) ?? "dist").replace(/\/+$/, "");
   if (values["profile"] === true) {
-    const invocations = parseCountOption("invocations", stringOf(values["invocations"]), PROFILE_INVOCATIONS, 1, 1_000_000);
+    const invocations = parseCountOption(
+      "invocations",
+      stringOf(values["invocations"]),
+      PROFILE_INVOCATIONS,
+      1,
+      1_000_000,
+    );
     return { kind: "profile", invocations, distDir };
   }
   const quick = values["quick"] === true;
   const defaults = quick ? QUICK_COUNTS : { ...FULL_COUNTS, coldStarts: undefined };
   const starts = parseCountOption("starts", stringOf(values["starts"]), defaults.starts, 1, 1_000);
-  const coldStarts = parseCountOption("cold-starts", stringOf(values["cold-starts"]), defaults.coldStarts ?? starts, 0, 1_000);
-  const invocations = parseCountOption("invocations", stringOf(values["invocations"]), defaults.invocations, 1, 100_000);
+  const coldStarts = parseCountOption(
+    "cold-starts",
+    stringOf(values["cold-starts"]),
+    defaults.coldStarts ?? starts,
+    0,
+    1_000,
+  );
+  const invocations = parseCountOption(
+    "invocations",
+    stringOf(values["invocations"]),
+    defaults.invocations,
+    1,
+    100_000,
+  );
   const soakInvocations = parseCountOption("soak", stringOf(values["soak"]), defaults.soakInvocations, 10, 1_000_000);
   return {
     kind: "run",

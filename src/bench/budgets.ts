@@ -39,7 +39,10 @@ export function evaluateBudgets(results: BenchResults): BudgetOutcome[] {
   const floors = FLOOR_IDS.filter((id) => results.candidates.some((candidate) => candidate.id === id));
   const labelOf = (id: CandidateId): string => results.candidates.find((candidate) => candidate.id === id)?.label ?? id;
 
-  for (const [cache, starts] of [["warm", results.warmStarts], ["cold", results.coldStarts]] as const) {
+  for (const [cache, starts] of [
+    ["warm", results.warmStarts],
+    ["cold", results.coldStarts],
+  ] as const) {
     if (cache === "cold" && starts.length === 0) continue;
     for (const floor of floors) {
       const subject = firstAnswerMedian(starts, SUBJECT);
@@ -74,8 +77,14 @@ export function evaluateBudgets(results: BenchResults): BudgetOutcome[] {
 
   const trend = results.memory.find((memory) => memory.candidate === SUBJECT)?.trend;
   outcomes.push({
-    budget: trend === undefined ? "no upward RSS trend" : `no upward RSS trend over invocations ${formatBytes(trend.from + 1)}–${formatBytes(trend.to)}`,
-    measured: trend === undefined ? "–" : `${formatSignedKib(trend.deltaKb)} (2nd fifth ${formatKib(trend.secondFifthKb)}, last ${formatKib(trend.lastFifthKb)})`,
+    budget:
+      trend === undefined
+        ? "no upward RSS trend"
+        : `no upward RSS trend over invocations ${formatBytes(trend.from + 1)}–${formatBytes(trend.to)}`,
+    measured:
+      trend === undefined
+        ? "–"
+        : `${formatSignedKib(trend.deltaKb)} (2nd fifth ${formatKib(trend.secondFifthKb)}, last ${formatKib(trend.lastFifthKb)})`,
     limit: "< +2.0 MiB",
     verdict: trend === undefined ? "not measured" : trend.deltaKb < TREND_LIMIT_KB ? "met" : "missed",
   });
@@ -85,7 +94,10 @@ export function evaluateBudgets(results: BenchResults): BudgetOutcome[] {
       .find((latency) => latency.candidate === SUBJECT && latency.tfl === tfl)
       ?.kinds.find((kind) => kind.kind === "status")?.ms?.p50;
     outcomes.push({
-      budget: tfl === "uncached" ? "warm status p50, TfL called on loopback every time" : "warm status p50, TfL answer cached (max-age)",
+      budget:
+        tfl === "uncached"
+          ? "warm status p50, TfL called on loopback every time"
+          : "warm status p50, TfL answer cached (max-age)",
       measured: p50 === undefined ? "–" : formatMs(p50),
       limit: `< ${formatMs(STATUS_P50_LIMIT_MS)}`,
       verdict: p50 === undefined ? "not measured" : p50 < STATUS_P50_LIMIT_MS ? "met" : "missed",
@@ -97,13 +109,17 @@ export function evaluateBudgets(results: BenchResults): BudgetOutcome[] {
   const overhead = executable === undefined || empty === undefined ? undefined : executable - empty;
   outcomes.push({
     budget: "executable over an empty Bun executable (same flags)",
-    measured: overhead === undefined ? "–" : `${formatBytes(overhead)} B (${formatBytes(executable ?? 0)} − ${formatBytes(empty ?? 0)})`,
+    measured:
+      overhead === undefined
+        ? "–"
+        : `${formatBytes(overhead)} B (${formatBytes(executable ?? 0)} − ${formatBytes(empty ?? 0)})`,
     limit: `≤ ${formatBytes(EXECUTABLE_OVERHEAD_LIMIT_BYTES)} B`,
     verdict: overhead === undefined ? "not measured" : overhead <= EXECUTABLE_OVERHEAD_LIMIT_BYTES ? "met" : "missed",
   });
 
   for (const arch of ["x86_64", "arm64"] as const) {
-    const zipBytes = results.builds.find((build) => build.arch === arch)?.zipBytes ??
+    const zipBytes =
+      results.builds.find((build) => build.arch === arch)?.zipBytes ??
       results.sizes.find((size) => size.label === `lambda-${arch}.zip`)?.zipBytes;
     const margin = zipBytes === undefined ? undefined : results.zipLimitBytes - zipBytes;
     outcomes.push({
@@ -195,9 +211,12 @@ function relative(
   limit: number,
   stretch: number | undefined,
 ): BudgetOutcome {
-  const limitText = stretch === undefined ? `≤ ${limit.toFixed(2)}×` : `≤ ${limit.toFixed(2)}× (stretch ${stretch.toFixed(2)}×)`;
-  if (value === undefined || figures === undefined) return { budget, measured: "–", limit: limitText, verdict: "not measured" };
-  const verdict: Verdict = value > limit ? "missed" : stretch !== undefined && value <= stretch ? "met, stretch met" : "met";
+  const limitText =
+    stretch === undefined ? `≤ ${limit.toFixed(2)}×` : `≤ ${limit.toFixed(2)}× (stretch ${stretch.toFixed(2)}×)`;
+  if (value === undefined || figures === undefined)
+    return { budget, measured: "–", limit: limitText, verdict: "not measured" };
+  const verdict: Verdict =
+    value > limit ? "missed" : stretch !== undefined && value <= stretch ? "met, stretch met" : "met";
   return { budget, measured: `${value.toFixed(2)}× (${figures})`, limit: limitText, verdict };
 }
 

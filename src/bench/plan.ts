@@ -100,7 +100,10 @@ export interface BenchPlan {
    * is read from disk as in Lambda. A just-written executable maps about 6 MB more (large folios)
    * than one read from disk, which would otherwise favour the freshly built floor.
    */
-  readonly pageCache: { readonly drop: boolean; readonly copies: ReadonlyArray<{ readonly from: string; readonly to: string }> };
+  readonly pageCache: {
+    readonly drop: boolean;
+    readonly copies: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+  };
   /** Things the reader of the table should know (skipped candidates and why). */
   readonly notes: readonly string[];
 }
@@ -188,7 +191,8 @@ export function planBench(input: PlanInput): BenchPlan {
     {
       id: "bootstrap-noftl",
       label: "bootstrap, FTL off",
-      description: "the same executable with BUN_JSC_useFTLJIT=0 in its environment (the recommended function setting: no FTL tier)",
+      description:
+        "the same executable with BUN_JSC_useFTLJIT=0 in its environment (the recommended function setting: no FTL tier)",
       role: "skill",
       argv: [bootstrap],
       env: NO_FTL_ENV,
@@ -253,9 +257,12 @@ export function planBench(input: PlanInput): BenchPlan {
     },
   ];
   const present = all.filter((candidate) => candidate.id !== "node" || input.node !== undefined);
-  const coldSkipped =
-    input.cannotDropCaches ?? (settings.coldStarts === 0 ? "--cold-starts 0" : undefined);
-  const copyNames = new Map([[bootstrap, "bootstrap"], [floor.outfile, "floor"], [bare.outfile, "floor-bare"]]);
+  const coldSkipped = input.cannotDropCaches ?? (settings.coldStarts === 0 ? "--cold-starts 0" : undefined);
+  const copyNames = new Map([
+    [bootstrap, "bootstrap"],
+    [floor.outfile, "floor"],
+    [bare.outfile, "floor-bare"],
+  ]);
   const compiled = [...copyNames.keys()];
   const copyOf = (path: string): string => posix.join(benchDir, "exec", copyNames.get(path) ?? "other", "bootstrap");
   const pageCache: BenchPlan["pageCache"] = {
@@ -267,7 +274,9 @@ export function planBench(input: PlanInput): BenchPlan {
       "dist/x86_64/bootstrap at the same time cannot keep their pages cached.",
   );
   if (!pageCache.drop) {
-    notes.push("The page cache cannot be dropped here: the compiled candidates run from copies all in the same just-written state.");
+    notes.push(
+      "The page cache cannot be dropped here: the compiled candidates run from copies all in the same just-written state.",
+    );
   }
   const candidates = present.map((candidate): Candidate => {
     if (!compiled.includes(candidate.executable)) return candidate;
@@ -276,7 +285,12 @@ export function planBench(input: PlanInput): BenchPlan {
   });
   const buildMeasurement = settings.measureBuild
     ? {
-        plan: planBuild({ archs: ["x86_64", "arm64"], entry: SKILL_ENTRY, outDir: posix.join(benchDir, "build"), bun: input.bun }),
+        plan: planBuild({
+          archs: ["x86_64", "arm64"],
+          entry: SKILL_ENTRY,
+          outDir: posix.join(benchDir, "build"),
+          bun: input.bun,
+        }),
         zips: [floorZip, emptyZip],
       }
     : undefined;
@@ -374,7 +388,9 @@ export function formatBenchPlan(plan: BenchPlan): string {
   }
   lines.push("", "candidates (alternating, rotated every round):");
   for (const candidate of plan.candidates) {
-    const env = Object.entries(candidate.env).map(([key, value]) => `${key}=${value} `).join("");
+    const env = Object.entries(candidate.env)
+      .map(([key, value]) => `${key}=${value} `)
+      .join("");
     lines.push(`- ${candidate.label}: ${env}${candidate.argv.join(" ")}`);
   }
   lines.push(

@@ -30,7 +30,9 @@ function reportAndExit(done: number): void {
       extraMemorySize: heap.extraMemorySize,
       objectCount: heap.objectCount,
       rss: memory.rss,
-      topTypes: Object.entries(heap.objectTypeCounts).sort((a, b) => b[1] - a[1]).slice(0, 8),
+      topTypes: Object.entries(heap.objectTypeCounts)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 8),
     })}\n`,
   );
   // After the answer is posted: the bench is waiting for it before it waits for the exit.

@@ -63,10 +63,12 @@ export async function runProfile(settings: ProfileSettings, root: string, bun: s
     for (let index = 0; index < settings.invocations; index += 1) {
       const kind = rotate(REQUEST_KINDS, index)[0] ?? "status";
       const outcome = await emulator.invoke(events[kind]);
-      if (outcome.kind !== "response") throw new LocalRunError(`the profiled process failed a ${kind} request: ${outcome.kind}`);
+      if (outcome.kind !== "response")
+        throw new LocalRunError(`the profiled process failed a ${kind} request: ${outcome.kind}`);
     }
     const code = await Promise.race([child.exited, Bun.sleep(10_000).then(() => "late")]);
-    if (code !== 0) throw new LocalRunError(`the profiled process did not exit cleanly (${code}):\n${child.outputTail()}`);
+    if (code !== 0)
+      throw new LocalRunError(`the profiled process did not exit cleanly (${code}):\n${child.outputTail()}`);
   } finally {
     await child.kill();
     await emulator.stop();

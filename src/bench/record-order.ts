@@ -45,7 +45,11 @@ export async function recordBytecodeOrder(binary: string, log: (line: string) =>
           path: process.env["PATH"] ?? "/usr/bin:/bin",
           skillId: LOCAL_SKILL_ID,
         });
-        const child = Bun.spawn([binary], { env: { ...env, BUN_BYTECODE_ORDER_OUT: out }, stdout: "ignore", stderr: "ignore" });
+        const child = Bun.spawn([binary], {
+          env: { ...env, BUN_BYTECODE_ORDER_OUT: out },
+          stdout: "ignore",
+          stderr: "ignore",
+        });
         await emulator.waitForNext();
         for (const event of events) {
           const outcome = await emulator.invoke(event);

@@ -11,15 +11,21 @@ import { ratio, type Percentiles } from "./stats.ts";
 /** One line describing the machine, e.g. `AMD EPYC, 2 CPUs, 23.5 GiB RAM, Linux 6.18.44 (x86_64)`. */
 export function describeMachine(machine: MachineInfo): string {
   const gib = (machine.memoryBytes / 1024 ** 3).toFixed(1);
-  return `${machine.cpuModel}, ${machine.cpus} CPU${machine.cpus === 1 ? "" : "s"}, ${gib} GiB RAM, ` +
-    `${machine.os} ${machine.kernel} (${machine.arch})`;
+  return (
+    `${machine.cpuModel}, ${machine.cpus} CPU${machine.cpus === 1 ? "" : "s"}, ${gib} GiB RAM, ` +
+    `${machine.os} ${machine.kernel} (${machine.arch})`
+  );
 }
 
 /**
  * A Markdown table; cells are escaped for `|`. Columns are right-aligned (numbers) except the first
  * and the first `textColumns`, which hold words.
  */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  textColumns = 1,
+): string {
   const escape = (cell: string): string => cell.replaceAll("|", "\\|");
   const line = (cells: readonly string[]): string => `| ${cells.map(escape).join(" | ")} |`;
   const rule = `|${header.map((_, index) => (index < Math.max(1, textColumns) ? " --- " : " ---: ")).join("|")}|`;
@@ -123,7 +129,10 @@ function startTable(results: BenchResults): string {
 
 function latencyTable(results: BenchResults): string {
   const uncached = results.latency.filter((latency) => latency.tfl === "uncached");
-  const header = ["request (ms: p50 / p95 / p99)", ...uncached.map((latency) => labelOf(results.candidates, latency.candidate))];
+  const header = [
+    "request (ms: p50 / p95 / p99)",
+    ...uncached.map((latency) => labelOf(results.candidates, latency.candidate)),
+  ];
   const rows = REQUEST_KINDS.map((kind) => [
     kind,
     ...uncached.map((latency) => percentilesCell(latency.kinds.find((entry) => entry.kind === kind)?.ms)),
@@ -194,7 +203,10 @@ function buildTable(results: BenchResults): string {
     formatBytes(build.bytes),
     build.zipBytes === undefined ? "–" : formatBytes(build.zipBytes),
   ]);
-  const wall = results.buildWallMs === undefined ? "" : `Both architectures, compiles in turn and zips together as \`bun run build\` runs them: ${(results.buildWallMs / 1000).toFixed(1)} s.`;
+  const wall =
+    results.buildWallMs === undefined
+      ? ""
+      : `Both architectures, compiles in turn and zips together as \`bun run build\` runs them: ${(results.buildWallMs / 1000).toFixed(1)} s.`;
   return [markdownTable(["arch", "compile", "zip (concurrent)", "bootstrap bytes", "zip bytes"], rows), wall]
     .filter((part) => part !== "")
     .join("\n\n");

@@ -10,7 +10,13 @@ import { LocalRunError } from "../local/cli-support.ts";
 import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulator } from "../local/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID, type AlexaEvent } from "../local/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../local/fake-backends.ts";
-import { LAMBDA_ZIP_LIMIT_BYTES, runCommand, zipSingleFileAsync, type CompileStep, type ZipStep } from "../tools/build/index.ts";
+import {
+  LAMBDA_ZIP_LIMIT_BYTES,
+  runCommand,
+  zipSingleFileAsync,
+  type CompileStep,
+  type ZipStep,
+} from "../tools/build/index.ts";
 import { startBenchBackends, type BenchBackends } from "./backends.ts";
 import { readMachine } from "./machine.ts";
 import {
@@ -190,7 +196,10 @@ interface MeasuredBuild {
  * Times the two-architecture build the way `bun run build` runs it (compiles in turn, then both
  * zips at once), into a scratch folder; then zips the floor and the empty executable.
  */
-async function measureBuild(measurement: NonNullable<BenchPlan["buildMeasurement"]>, deps: RunnerDeps): Promise<MeasuredBuild> {
+async function measureBuild(
+  measurement: NonNullable<BenchPlan["buildMeasurement"]>,
+  deps: RunnerDeps,
+): Promise<MeasuredBuild> {
   const started = performance.now();
   const compiles = measurement.plan.steps.filter((step): step is CompileStep => step.kind === "compile");
   const zips = measurement.plan.steps.filter((step): step is ZipStep => step.kind === "zip");
@@ -227,7 +236,11 @@ async function zipTimed(step: ZipStep, deps: RunnerDeps): Promise<{ step: ZipSte
   return { step, ms, bytes: zip.length };
 }
 
-async function collectSizes(plan: BenchPlan, measured: MeasuredBuild | undefined, at: (path: string) => string): Promise<SizeResult[]> {
+async function collectSizes(
+  plan: BenchPlan,
+  measured: MeasuredBuild | undefined,
+  at: (path: string) => string,
+): Promise<SizeResult[]> {
   const dist = plan.settings.distDir;
   const sizes: SizeResult[] = [];
   for (const arch of ["x86_64", "arm64"] as const) {
@@ -252,7 +265,12 @@ async function collectSizes(plan: BenchPlan, measured: MeasuredBuild | undefined
   }
   const emptyBytes = await sizeOf(at(plan.emptyExecutable));
   if (emptyBytes !== undefined) {
-    sizes.push({ label: "empty program", path: plan.emptyExecutable, bytes: emptyBytes, zipBytes: measured?.floorZips.get(plan.emptyExecutable) });
+    sizes.push({
+      label: "empty program",
+      path: plan.emptyExecutable,
+      bytes: emptyBytes,
+      zipBytes: measured?.floorZips.get(plan.emptyExecutable),
+    });
   }
   return sizes;
 }
@@ -291,7 +309,12 @@ class SandboxError extends Error {
   override readonly name = "SandboxError";
 }
 
-async function startSandbox(context: RunContext, candidate: Candidate, backendUrl: string, dropCaches: boolean): Promise<Sandbox> {
+async function startSandbox(
+  context: RunContext,
+  candidate: Candidate,
+  backendUrl: string,
+  dropCaches: boolean,
+): Promise<Sandbox> {
   // The bench reads none of the recorded requests: 10,000 bodies would be ~40 MB and GC in the p99s.
   const emulator = await startRuntimeApiEmulator({ timeoutMs: INVOKE_TIMEOUT_MS, record: false });
   const env = functionEnvironment(candidate, {
@@ -354,7 +377,11 @@ async function invokeTimed(sandbox: Sandbox, event: AlexaEvent): Promise<number 
   return typeof outcome === "object" && outcome.kind === "response" ? ms : undefined;
 }
 
-async function raceWithTimeout<T>(promises: readonly Promise<T | string>[], ms: number, late: string): Promise<T | string> {
+async function raceWithTimeout<T>(
+  promises: readonly Promise<T | string>[],
+  ms: number,
+  late: string,
+): Promise<T | string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(late), ms);
@@ -382,11 +409,14 @@ function eventsByKind(): Record<RequestKind, AlexaEvent> {
 
 async function measureStarts(context: RunContext, cold: boolean): Promise<StartResult[]> {
   const { plan, deps } = context;
-  const candidates = cold ? plan.candidates.filter((candidate) => candidate.noColdStart === undefined) : plan.candidates;
+  const candidates = cold
+    ? plan.candidates.filter((candidate) => candidate.noColdStart === undefined)
+    : plan.candidates;
   const rounds = cold ? plan.settings.coldStarts : plan.settings.starts;
-  const samples = new Map<CandidateId, { init: number[]; first: number[]; peak: number[]; failures: number; lastError?: string }>(
-    candidates.map((candidate) => [candidate.id, { init: [], first: [], peak: [], failures: 0 }]),
-  );
+  const samples = new Map<
+    CandidateId,
+    { init: number[]; first: number[]; peak: number[]; failures: number; lastError?: string }
+  >(candidates.map((candidate) => [candidate.id, { init: [], first: [], peak: [], failures: 0 }]));
   const launch = buildEvent("launch");
   const phase = cold ? "cold-cache starts" : "warm-cache starts";
   // Warm cache: one unmeasured start each first, so every executable is in the page cache.
@@ -399,7 +429,10 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
         try {
           const answered = await invokeTimed(sandbox, launch);
           const first = performance.now() - sandbox.spawnedAt;
-          if (answered === undefined) throw new SandboxError(`${candidate.label}: the launch request failed\n${sandbox.process.outputTail().trim()}`);
+          if (answered === undefined)
+            throw new SandboxError(
+              `${candidate.label}: the launch request failed\n${sandbox.process.outputTail().trim()}`,
+            );
           if (round >= 0) {
             sample.init.push(sandbox.initMs);
             sample.first.push(first);
@@ -419,7 +452,9 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
   return candidates.map((candidate): StartResult => {
     const sample = samples.get(candidate.id) ?? { init: [], first: [], peak: [], failures: 0 };
     if (sample.lastError !== undefined) {
-      context.notes.push(`${phase}, ${candidate.label}: ${sample.failures} failed; last error: ${oneLine(sample.lastError)}`);
+      context.notes.push(
+        `${phase}, ${candidate.label}: ${sample.failures} failed; last error: ${oneLine(sample.lastError)}`,
+      );
     }
     return {
       candidate: candidate.id,
@@ -472,7 +507,8 @@ async function measureLatency(context: RunContext): Promise<LatencyResult[]> {
     }
     // Warm-up, unmeasured: two turns' worth, so JIT tiers and connection pools are where they stay.
     for (const lane of lanes) {
-      for (const kind of [...(lane.turns[0] ?? []), ...(lane.turns[0] ?? [])]) await invokeTimed(lane.sandbox, events[kind]);
+      for (const kind of [...(lane.turns[0] ?? []), ...(lane.turns[0] ?? [])])
+        await invokeTimed(lane.sandbox, events[kind]);
     }
     const rounds = Math.max(...lanes.map((lane) => lane.turns.length), 0);
     for (let round = 0; round < rounds; round += 1) {
@@ -523,7 +559,8 @@ async function measureMemory(context: RunContext): Promise<MemoryResult[]> {
   try {
     for (let replicate = 0; replicate < plan.memoryReplicates; replicate += 1) {
       for (const candidate of rotate(plan.candidates, replicate)) {
-        const total = replicate === 0 ? candidate.memoryInvocations : Math.min(MEMORY_CHECKPOINT, candidate.memoryInvocations);
+        const total =
+          replicate === 0 ? candidate.memoryInvocations : Math.min(MEMORY_CHECKPOINT, candidate.memoryInvocations);
         try {
           const sandbox = await startSandbox(context, candidate, backends.uncached.url, false);
           lanes.push({
@@ -570,7 +607,9 @@ async function measureMemory(context: RunContext): Promise<MemoryResult[]> {
         {
           candidate: candidate.id,
           invocations: first.done,
-          afterInitPeakKb: describeSample(mine.flatMap((lane) => (lane.afterInitPeakKb === undefined ? [] : [lane.afterInitPeakKb])))?.p50,
+          afterInitPeakKb: describeSample(
+            mine.flatMap((lane) => (lane.afterInitPeakKb === undefined ? [] : [lane.afterInitPeakKb])),
+          )?.p50,
           after1000PeakKb: medianOf(peaks),
           after1000PeakKbSamples: peaks,
           finalPeakKb: readProcessMemory(first.sandbox.process.pid)?.peakKb,

@@ -64,7 +64,9 @@ export interface JsonResult<T> {
 
 /** GETs JSON within a budget; throws UpstreamError, UpstreamSchemaError or BudgetExceededError. */
 export interface JsonClient {
-  getJson<const TSchema extends v.GenericSchema>(request: JsonRequest<TSchema>): Promise<JsonResult<v.InferOutput<TSchema>>>;
+  getJson<const TSchema extends v.GenericSchema>(
+    request: JsonRequest<TSchema>,
+  ): Promise<JsonResult<v.InferOutput<TSchema>>>;
 }
 
 /** Default cap on a response body: TfL's largest status answers are a few hundred KB. */
@@ -88,17 +90,18 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
   // Created on the first call, not at init: a launch request never calls upstream, and ky.create
   // measured ~0.25 ms of a cold start per client.
   let api: KyInstance | undefined;
-  const createApi = (): KyInstance => ky.create({
-    prefix: options.baseUrl,
-    // The budget's AbortController replaces ky's per-attempt timer; see getJson.
-    timeout: false,
-    redirect: "manual",
-    headers: { "user-agent": options.userAgent, accept: "application/json" },
-    retry: { limit: policy.limit, methods: ["get"], jitter: undefined, backoffLimit: Number.POSITIVE_INFINITY },
-    // No beforeError hook: ky's messages hold the full URL with app_key (toolchain.md §0 gotcha 3),
-    // but no ky error ever leaves getJson (toClientError builds ours, keeping only a sanitised
-    // cause), and an instance hook measured ~3.5 MiB more RSS after 1,000 calls.
-  });
+  const createApi = (): KyInstance =>
+    ky.create({
+      prefix: options.baseUrl,
+      // The budget's AbortController replaces ky's per-attempt timer; see getJson.
+      timeout: false,
+      redirect: "manual",
+      headers: { "user-agent": options.userAgent, accept: "application/json" },
+      retry: { limit: policy.limit, methods: ["get"], jitter: undefined, backoffLimit: Number.POSITIVE_INFINITY },
+      // No beforeError hook: ky's messages hold the full URL with app_key (toolchain.md §0 gotcha 3),
+      // but no ky error ever leaves getJson (toClientError builds ours, keeping only a sanitised
+      // cause), and an instance hook measured ~3.5 MiB more RSS after 1,000 calls.
+    });
 
   async function getJson<const TSchema extends v.GenericSchema>(
     request: JsonRequest<TSchema>,
@@ -133,11 +136,19 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
         // ky buffers up to 10 MB of an error body into HTTPError#data; we never read it, so hand
         // ky the status and headers only (Retry-After stays visible).
         await cancelQuietly(response.body);
-        return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+        return new Response(null, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+        });
       }
       // Read the body inside the attempt, so a connection reset mid-body is retried like any other.
       call.body = await readCappedBody(response, maxBodyBytes);
-      return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new Response(null, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     };
 
     const kyOptions: KyOptions = {
@@ -171,7 +182,14 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
         attempts: call.attempts,
       };
     } catch (error) {
-      throw toClientError(error, { operation, budgetMs, call, aborted: controller.signal.aborted, secrets, maxBodyBytes });
+      throw toClientError(error, {
+        operation,
+        budgetMs,
+        call,
+        aborted: controller.signal.aborted,
+        secrets,
+        maxBodyBytes,
+      });
     } finally {
       clearTimeout(timer);
       call.body = undefined;
@@ -269,6 +287,8 @@ function toClientError(error: unknown, context: ErrorContext): Error {
   }
   const cause = sanitizeError(error, context.secrets);
   const code = (cause as { code?: unknown }).code;
-  const what = isNetworkFailure(error) ? `network error${typeof code === "string" ? ` ${code}` : ""}` : `unexpected ${cause.name}`;
+  const what = isNetworkFailure(error)
+    ? `network error${typeof code === "string" ? ` ${code}` : ""}`
+    : `unexpected ${cause.name}`;
   return new UpstreamError(operation, `${what}${after}`, { attempts: call.attempts, cause });
 }

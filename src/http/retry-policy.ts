@@ -35,8 +35,7 @@ export type AttemptFailure =
 
 /** The decision for one failed attempt. */
 export type RetryDecision =
-  | { readonly retry: true; readonly delayMs: number }
-  | { readonly retry: false; readonly reason?: string | undefined };
+  { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly reason?: string | undefined };
 
 const MAX_RETRIES = 2;
 

@@ -153,7 +153,11 @@ function openCapture(path: string): Capture {
   let open = true;
   const pull = (): void => {
     if (!open) return;
-    for (let read = readSync(fd, buffer, 0, buffer.length, position); read > 0; read = readSync(fd, buffer, 0, buffer.length, position)) {
+    for (
+      let read = readSync(fd, buffer, 0, buffer.length, position);
+      read > 0;
+      read = readSync(fd, buffer, 0, buffer.length, position)
+    ) {
       position += read;
       text += decoder.decode(buffer.subarray(0, read), { stream: true });
     }

@@ -27,7 +27,9 @@ export function checkRunnable(
     }
     const emulation = emulationFor(arch, host.hostArch);
     if (emulation !== undefined && !host.qemuAvailable()) {
-      throw new LocalRunError(`${binary} is ${arch} and this host is ${host.hostArch}: it needs ${emulation}, which is not installed`);
+      throw new LocalRunError(
+        `${binary} is ${arch} and this host is ${host.hostArch}: it needs ${emulation}, which is not installed`,
+      );
     }
   }
 }

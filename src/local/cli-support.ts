@@ -38,7 +38,13 @@ export function parseArchOption(value: string | undefined, hostArch: Arch): Arch
 }
 
 /** A whole number option within bounds, e.g. `--repeat 20`. */
-export function parseCountOption(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+export function parseCountOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) {
     return fallback;
   }

@@ -89,7 +89,9 @@ export function parseCompareArgs(argv: readonly string[]): CompareCommand {
     if (values.local === true) {
       throw new UsageError("choose --local or --logs, not both");
     }
-    const localOnly = (["cold", "warm", "line", "memory", "dist"] as const).filter((name) => values[name] !== undefined);
+    const localOnly = (["cold", "warm", "line", "memory", "dist"] as const).filter(
+      (name) => values[name] !== undefined,
+    );
     if (localOnly.length > 0) {
       throw new UsageError(`--${localOnly[0]} applies to local runs, not to --logs`);
     }

@@ -86,7 +86,8 @@ export function isFailedReport(report: InvocationReport): boolean {
  * come from every cold start.
  */
 export function summariseReports(arch: Arch, parsed: ParsedReports): ArchResult {
-  const succeeded = (reports: readonly InvocationReport[]): InvocationReport[] => reports.filter((report) => !isFailedReport(report));
+  const succeeded = (reports: readonly InvocationReport[]): InvocationReport[] =>
+    reports.filter((report) => !isFailedReport(report));
   const cold = succeeded(parsed.cold);
   const warm = succeeded(parsed.warm);
   const memorySizes = [...new Set(parsed.invocations.map((report) => report.memorySizeMb))];
@@ -127,7 +128,12 @@ export interface CompareRow {
   readonly affectedByEmulation: boolean;
 }
 
-type RowSpec = readonly [metric: string, unit: RowUnit, pick: (result: ArchResult) => number | undefined, timed: boolean];
+type RowSpec = readonly [
+  metric: string,
+  unit: RowUnit,
+  pick: (result: ArchResult) => number | undefined,
+  timed: boolean,
+];
 
 function statRows(label: string, pick: (result: ArchResult) => SampleStats | undefined): RowSpec[] {
   return [
@@ -207,7 +213,9 @@ export function formatChange(change: number | undefined): string {
 const EMULATED_MARK = "†";
 
 function columnTitle(result: ArchResult): string {
-  return result.emulation === undefined ? result.arch : `${result.arch} (emulated: ${result.emulation}) ${EMULATED_MARK}`;
+  return result.emulation === undefined
+    ? result.arch
+    : `${result.arch} (emulated: ${result.emulation}) ${EMULATED_MARK}`;
 }
 
 /** Context printed under the table: sample counts, where the figures came from, what emulation means. */

@@ -59,7 +59,10 @@ async function compareLogs(plan: LogsComparePlan, deps: CompareDeps): Promise<nu
   const results: ArchResult[] = [];
   const notes: string[] = [];
   let empty = false;
-  for (const [arch, path] of [["x86_64", plan.x86Log], ["arm64", plan.armLog]] as const) {
+  for (const [arch, path] of [
+    ["x86_64", plan.x86Log],
+    ["arm64", plan.armLog],
+  ] as const) {
     const file = Bun.file(path);
     if (!(await file.exists())) {
       throw new LocalRunError(`${path} does not exist`);
@@ -78,7 +81,9 @@ async function compareLogs(plan: LogsComparePlan, deps: CompareDeps): Promise<nu
     );
     results.push(summariseReports(arch, parsed));
   }
-  notes.push("Cold starts are the reports with an Init Duration. Durations leave out failed invocations (timeouts, crashes), which are counted apart.");
+  notes.push(
+    "Cold starts are the reports with an Init Duration. Durations leave out failed invocations (timeouts, crashes), which are counted apart.",
+  );
   const [x86, arm] = results as [ArchResult, ArchResult];
   await emit(x86, arm, notes, plan.json, deps);
   return empty ? 1 : 0;
@@ -141,17 +146,22 @@ async function zipEntryCount(path: string): Promise<number | undefined> {
   return listZipEntries(new Uint8Array(await file.arrayBuffer())).length;
 }
 
-async function measureBoth(plan: LocalComparePlan, backends: FakeBackends, deps: CompareDeps): Promise<Record<Arch, LocalMeasurements>> {
+async function measureBoth(
+  plan: LocalComparePlan,
+  backends: FakeBackends,
+  deps: CompareDeps,
+): Promise<Record<Arch, LocalMeasurements>> {
   const env = buildFunctionEnv(
     { live: false, memorySizeMb: plan.memorySizeMb },
     { tflApiUrl: backends.url, skillApiUrl: backends.url },
     LOCAL_SKILL_ID,
     {},
   );
-  const samples: Record<Arch, { cold: ColdStartSample[]; warm: number[]; peak: number | undefined; failures: number }> = {
-    x86_64: { cold: [], warm: [], peak: undefined, failures: 0 },
-    arm64: { cold: [], warm: [], peak: undefined, failures: 0 },
-  };
+  const samples: Record<Arch, { cold: ColdStartSample[]; warm: number[]; peak: number | undefined; failures: number }> =
+    {
+      x86_64: { cold: [], warm: [], peak: undefined, failures: 0 },
+      arm64: { cold: [], warm: [], peak: undefined, failures: 0 },
+    };
   const event = (): unknown => buildEvent("status", { line: plan.line });
   for (let round = 0; round < plan.coldStarts; round += 1) {
     // Alternate which build goes first so drift on the host does not favour one of them.
@@ -170,10 +180,16 @@ async function measureBoth(plan: LocalComparePlan, backends: FakeBackends, deps:
         const first = await fn.invoke(event());
         if (first.status !== "success" || first.report.initDurationMs === undefined) {
           sample.failures += 1;
-          deps.io.err(`${arch} cold start ${round + 1}: ${first.status}: ${first.errorType ?? ""} ${first.message ?? ""}\n${first.output}`);
+          deps.io.err(
+            `${arch} cold start ${round + 1}: ${first.status}: ${first.errorType ?? ""} ${first.message ?? ""}\n${first.output}`,
+          );
           continue;
         }
-        sample.cold.push({ initMs: first.report.initDurationMs, firstMs: first.report.durationMs, maxMemoryUsedMb: first.report.maxMemoryUsedMb });
+        sample.cold.push({
+          initMs: first.report.initDurationMs,
+          firstMs: first.report.durationMs,
+          maxMemoryUsedMb: first.report.maxMemoryUsedMb,
+        });
         deps.io.err(
           `${arch}${emulationFor(arch, deps.hostArch) === undefined ? "" : " (emulated)"} cold start ${round + 1}/${plan.coldStarts}: ` +
             `init ${first.report.initDurationMs.toFixed(2)} ms, first invocation ${first.report.durationMs.toFixed(2)} ms`,
@@ -198,7 +214,9 @@ async function measureBoth(plan: LocalComparePlan, backends: FakeBackends, deps:
   for (const arch of ARCHS) {
     const sample = samples[arch];
     if (!(await Bun.file(zipPath(plan.distDir, arch)).exists())) {
-      deps.io.err(`warning: ${zipPath(plan.distDir, arch)} does not exist (did the build fail?): its size and file count show as –`);
+      deps.io.err(
+        `warning: ${zipPath(plan.distDir, arch)} does not exist (did the build fail?): its size and file count show as –`,
+      );
     }
     measurements[arch] = {
       arch,
@@ -216,7 +234,13 @@ async function measureBoth(plan: LocalComparePlan, backends: FakeBackends, deps:
   return measurements;
 }
 
-async function emit(x86: ArchResult, arm: ArchResult, notes: readonly string[], json: boolean, deps: CompareDeps): Promise<void> {
+async function emit(
+  x86: ArchResult,
+  arm: ArchResult,
+  notes: readonly string[],
+  json: boolean,
+  deps: CompareDeps,
+): Promise<void> {
   const markdown = renderCompareTable(x86, arm, { lines: notes });
   deps.io.out(json ? JSON.stringify(renderCompareJson(x86, arm), null, 2) : markdown);
   const summary = deps.env["GITHUB_STEP_SUMMARY"];

@@ -174,11 +174,14 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     if (queued.headers !== undefined) Object.assign(headers, queued.headers);
     const { requestId, settle } = queued;
     const flight: InFlight = { settle, deliveredAt: performance.now(), state: "running", timer: undefined };
-    flight.timer = setTimeout(() => {
-      if (flight.state !== "running") return;
-      flight.state = "timed-out";
-      settle({ kind: "timeout", requestId, durationMs: elapsed(flight.deliveredAt) });
-    }, Math.min(MAX_TIMER_MS, Math.max(0, deadlineMs - Date.now())));
+    flight.timer = setTimeout(
+      () => {
+        if (flight.state !== "running") return;
+        flight.state = "timed-out";
+        settle({ kind: "timeout", requestId, durationMs: elapsed(flight.deliveredAt) });
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, deadlineMs - Date.now())),
+    );
     inFlight.set(queued.requestId, flight);
     return new Response(queued.body, { status: 200, headers });
   }
@@ -257,7 +260,13 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     resolveInitError({ errorType, body });
     // "Error will be served in response to the first invoke" (runtime-api.yaml): fail what waits.
     for (let queued = queue.shift(); queued !== undefined; queued = queue.shift()) {
-      queued.settle({ kind: "error", requestId: queued.requestId, errorType, body, durationMs: elapsed(queued.queuedAt) });
+      queued.settle({
+        kind: "error",
+        requestId: queued.requestId,
+        errorType,
+        body,
+        durationMs: elapsed(queued.queuedAt),
+      });
     }
     return Response.json({ status: "OK" }, { status: 202 });
   }

@@ -7,7 +7,17 @@
 export const LOCAL_SKILL_ID = "amzn1.ask.skill.5c0e7a2d-31f4-4b8e-9d62-7f1a0b3c8e45";
 
 /** The short names `--intent` accepts. */
-export const EVENT_KINDS = ["launch", "status", "disruption", "commute", "help", "stop", "cancel", "unknown", "end"] as const;
+export const EVENT_KINDS = [
+  "launch",
+  "status",
+  "disruption",
+  "commute",
+  "help",
+  "stop",
+  "cancel",
+  "unknown",
+  "end",
+] as const;
 
 /** One of {@link EVENT_KINDS}. */
 export type EventKind = (typeof EVENT_KINDS)[number];
@@ -47,9 +57,26 @@ const INTENT_NAMES: Readonly<Record<Exclude<EventKind, "launch" | "end">, string
 
 // Values of the LINE_NAME slot type; Alexa resolves these (and their synonyms) with ER_SUCCESS_MATCH.
 const MODEL_LINE_VALUES = new Set([
-  "bakerloo", "central", "circle", "district", "dlr", "elizabeth", "hammersmith and city", "jubilee", "liberty",
-  "lioness", "london overground", "metropolitan", "mildmay", "northern", "piccadilly", "suffragette", "victoria",
-  "waterloo and city", "weaver", "windrush",
+  "bakerloo",
+  "central",
+  "circle",
+  "district",
+  "dlr",
+  "elizabeth",
+  "hammersmith and city",
+  "jubilee",
+  "liberty",
+  "lioness",
+  "london overground",
+  "metropolitan",
+  "mildmay",
+  "northern",
+  "piccadilly",
+  "suffragette",
+  "victoria",
+  "waterloo and city",
+  "weaver",
+  "windrush",
 ]);
 
 /** The request type or intent name a kind stands for ("LaunchRequest", "AMAZON.HelpIntent"). */

@@ -47,14 +47,27 @@ export interface BackendRequest {
 export function answerFromRecordings(request: Request, recordings: Recordings = DEFAULT_RECORDINGS): Response {
   const url = new URL(request.url);
   if (request.method !== "GET") {
-    return tflError(405, "MethodNotAllowed", url, `The requested resource does not support http method '${request.method}'.`);
+    return tflError(
+      405,
+      "MethodNotAllowed",
+      url,
+      `The requested resource does not support http method '${request.method}'.`,
+    );
   }
-  const segments = url.pathname.split("/").filter((segment) => segment.length > 0).map(decodeSegment);
+  const segments = url.pathname
+    .split("/")
+    .filter((segment) => segment.length > 0)
+    .map(decodeSegment);
   const [first, second, third, fourth] = segments.map((segment) => segment.toLowerCase());
   if (first === "api" && second === "preferences" && segments.length === 2) {
     return answerPreferences(request, recordings);
   }
-  if (first === "line" && second === "mode" && segments.length === 4 && (fourth === "status" || fourth === "disruption")) {
+  if (
+    first === "line" &&
+    second === "mode" &&
+    segments.length === 4 &&
+    (fourth === "status" || fourth === "disruption")
+  ) {
     const modes = splitIds(segments[2] ?? "");
     if (fourth === "status") {
       return tflJson(recordings.lines.filter((line) => modes.includes(line.modeName.toLowerCase())));
@@ -76,7 +89,9 @@ function answerPreferences(request: Request, recordings: Recordings): Response {
   const authorization = request.headers.get("authorization") ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
   const preferences =
-    token === undefined || !Object.hasOwn(recordings.preferencesByToken, token) ? undefined : recordings.preferencesByToken[token];
+    token === undefined || !Object.hasOwn(recordings.preferencesByToken, token)
+      ? undefined
+      : recordings.preferencesByToken[token];
   if (preferences === undefined) {
     return new Response(null, { status: 401, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
   }

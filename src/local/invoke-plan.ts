@@ -39,7 +39,12 @@ Output:
 
 /** Where the event comes from. */
 export type EventSource =
-  | { readonly source: "kind"; readonly kind: EventKind; readonly line?: string | undefined; readonly accessToken?: string | undefined }
+  | {
+      readonly source: "kind";
+      readonly kind: EventKind;
+      readonly line?: string | undefined;
+      readonly accessToken?: string | undefined;
+    }
   | { readonly source: "file"; readonly path: string };
 
 /** Everything `bun run invoke` will do. */
@@ -112,7 +117,12 @@ export function parseInvokeArgs(argv: readonly string[], hostArch: Arch): Invoke
 }
 
 function parseEventSource(
-  values: { line?: string | undefined; intent?: string | undefined; token?: string | undefined; event?: string | undefined },
+  values: {
+    line?: string | undefined;
+    intent?: string | undefined;
+    token?: string | undefined;
+    event?: string | undefined;
+  },
   live: boolean,
 ): EventSource {
   if (values.event !== undefined) {
@@ -163,7 +173,10 @@ export function buildFunctionEnv(
   callerEnv: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
   // The function as we recommend deploying it, so local figures are the ones Lambda would show.
-  const env: Record<string, string> = { ...RECOMMENDED_FUNCTION_ENV, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(plan.memorySizeMb) };
+  const env: Record<string, string> = {
+    ...RECOMMENDED_FUNCTION_ENV,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(plan.memorySizeMb),
+  };
   if (skillId === undefined) {
     env["VERIFY_SKILL_ID"] = "false";
   } else {
@@ -189,7 +202,10 @@ export function buildFunctionEnv(
 /** The skill id an event carries (`context.System.application`, then `session.application`). */
 export function skillIdOfEvent(event: unknown): string | undefined {
   const read = (...path: string[]): unknown =>
-    path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), event);
+    path.reduce<unknown>(
+      (node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      event,
+    );
   const candidates = [
     read("context", "System", "application", "applicationId"),
     read("session", "application", "applicationId"),

@@ -49,7 +49,9 @@ async function loadEvent(source: EventSource): Promise<LoadedEvent> {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`--event ${source.path} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new UsageError(
+        `--event ${source.path} is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     return { send: () => text, parsed, description: `event from ${source.path}` };
   }
@@ -76,7 +78,12 @@ export function describeEvent(source: EventSource): string {
 /** The lines printed for one invocation. */
 export function renderInvocation(
   result: LocalInvocation,
-  options: { readonly json: boolean; readonly logs: boolean; readonly emulation: string | undefined; readonly backendCalls: readonly string[] },
+  options: {
+    readonly json: boolean;
+    readonly logs: boolean;
+    readonly emulation: string | undefined;
+    readonly backendCalls: readonly string[];
+  },
 ): string[] {
   const lines: string[] = [];
   if (result.status === "success") {
@@ -85,7 +92,9 @@ export function renderInvocation(
     lines.push(`✗ ${result.message ?? "timed out"}${result.phase === "init" ? " (during init)" : ""}`);
   } else {
     const where = result.phase === "init" ? "Init error" : "Invocation error";
-    lines.push(`✗ ${where}: ${result.errorType ?? "unknown"}${result.message === undefined ? "" : `: ${result.message}`}`);
+    lines.push(
+      `✗ ${where}: ${result.errorType ?? "unknown"}${result.message === undefined ? "" : `: ${result.message}`}`,
+    );
   }
   for (const call of options.backendCalls) {
     lines.push(`${"Backend".padEnd(13)}${call}`);
@@ -138,9 +147,18 @@ export async function runInvoke(argv: readonly string[], deps: InvokeDeps): Prom
   }
 }
 
-function dryRunPlan(plan: InvokePlan, env: Record<string, string>, event: LoadedEvent, host: Arch): Record<string, unknown> {
+function dryRunPlan(
+  plan: InvokePlan,
+  env: Record<string, string>,
+  event: LoadedEvent,
+  host: Arch,
+): Record<string, unknown> {
   return {
-    builds: plan.archs.map((arch) => ({ arch, binary: binaryPath(plan.distDir, arch), emulation: emulationFor(arch, host) ?? null })),
+    builds: plan.archs.map((arch) => ({
+      arch,
+      binary: binaryPath(plan.distDir, arch),
+      emulation: emulationFor(arch, host) ?? null,
+    })),
     backends: plan.live ? "live (TfL and the skill API over the network)" : "offline (recordings on 127.0.0.1)",
     invocations: plan.repeat,
     timeoutMs: plan.timeoutMs,
@@ -159,8 +177,13 @@ async function invokeOneBuild(
 ): Promise<number> {
   const binary = binaryPath(plan.distDir, arch);
   const emulation = emulationFor(arch, deps.hostArch);
-  const where = backends === undefined ? `live: TfL ${env["TFL_APP_KEY"] === undefined ? "without" : "with"} TFL_APP_KEY` : `offline: TfL and the skill API from recordings at ${backends.url}`;
-  deps.io.out(`▶ ${arch}${emulation === undefined ? " (native)" : ` (emulated: ${emulation})`} · ${binary} · ${event.description} · ${where}\n\n`);
+  const where =
+    backends === undefined
+      ? `live: TfL ${env["TFL_APP_KEY"] === undefined ? "without" : "with"} TFL_APP_KEY`
+      : `offline: TfL and the skill API from recordings at ${backends.url}`;
+  deps.io.out(
+    `▶ ${arch}${emulation === undefined ? " (native)" : ` (emulated: ${emulation})`} · ${binary} · ${event.description} · ${where}\n\n`,
+  );
   const fn = createLocalFunction({ binary, arch, env, timeoutMs: plan.timeoutMs, memorySizeMb: plan.memorySizeMb });
   let failures = 0;
   const warm: number[] = [];
@@ -168,7 +191,9 @@ async function invokeOneBuild(
     for (let index = 0; index < plan.repeat; index += 1) {
       const seen = backends?.requests.length ?? 0;
       const result = await fn.invoke(event.send());
-      const calls = (backends?.requests.slice(seen) ?? []).map((request) => `${request.method} ${request.path} → ${request.status}`);
+      const calls = (backends?.requests.slice(seen) ?? []).map(
+        (request) => `${request.method} ${request.path} → ${request.status}`,
+      );
       if (result.status !== "success") {
         failures += 1;
       }
@@ -177,7 +202,9 @@ async function invokeOneBuild(
       }
       const full = index === 0 || result.status !== "success" || plan.logs || plan.json;
       if (full) {
-        deps.io.out(renderInvocation(result, { json: plan.json, logs: plan.logs, emulation, backendCalls: calls }).join("\n"));
+        deps.io.out(
+          renderInvocation(result, { json: plan.json, logs: plan.logs, emulation, backendCalls: calls }).join("\n"),
+        );
       } else {
         deps.io.out(reportLine(result, emulation));
       }

@@ -12,7 +12,9 @@ function field(label: string, text: string): string[] {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** The words of an `outputSpeech` (SSML rendered as text, or PlainText as is); undefined when absent. */
@@ -31,7 +33,7 @@ export function speechText(outputSpeech: unknown): string | undefined {
 export function renderAlexaResponse(body: unknown): string[] {
   const response = asRecord(asRecord(body)?.["response"]);
   if (response === undefined) {
-    return field("Alexa says", "(no Alexa response: the body has no \"response\" object)");
+    return field("Alexa says", '(no Alexa response: the body has no "response" object)');
   }
   const lines: string[] = [];
   const said = speechText(response["outputSpeech"]);

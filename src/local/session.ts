@@ -68,7 +68,10 @@ interface Sandbox {
 
 type InitResult =
   | { readonly kind: "ready"; readonly sandbox: Sandbox }
-  | { readonly kind: "failed"; readonly invocation: Omit<LocalInvocation, "requestId" | "report" | "cold"> & { readonly initDurationMs: number } };
+  | {
+      readonly kind: "failed";
+      readonly invocation: Omit<LocalInvocation, "requestId" | "report" | "cold"> & { readonly initDurationMs: number };
+    };
 
 const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 const KILL_GRACE_MS = 2_000;
@@ -161,7 +164,9 @@ export function createLocalFunction(options: LocalFunctionOptions): LocalFunctio
           maxMemoryUsedMb: peakKib === undefined ? undefined : kibToMb(peakKib),
           initDurationMs,
           // Lambda prints a status only when the platform, not the function, ended the invocation.
-          ...(result.sandboxLost ? { status: result.status, errorType: result.status === "timeout" ? undefined : result.errorType } : {}),
+          ...(result.sandboxLost
+            ? { status: result.status, errorType: result.status === "timeout" ? undefined : result.errorType }
+            : {}),
         },
       };
     },
@@ -266,7 +271,12 @@ interface SandboxResult {
   readonly sandboxLost: boolean;
 }
 
-async function invokeInSandbox(sandbox: Sandbox, event: unknown, requestId: string, options: LocalFunctionOptions): Promise<SandboxResult> {
+async function invokeInSandbox(
+  sandbox: Sandbox,
+  event: unknown,
+  requestId: string,
+  options: LocalFunctionOptions,
+): Promise<SandboxResult> {
   const startedAt = performance.now();
   const answered = sandbox.emulator.invoke(event, { requestId });
   // If the process dies instead, the emulator's promise is left pending until stop(); keep it quiet.
@@ -343,7 +353,8 @@ function errorTypeOf(body: unknown): string | undefined {
 }
 
 function messageOf(body: unknown): string | undefined {
-  const value = typeof body === "object" && body !== null ? (body as Record<string, unknown>)["errorMessage"] : undefined;
+  const value =
+    typeof body === "object" && body !== null ? (body as Record<string, unknown>)["errorMessage"] : undefined;
   return typeof value === "string" ? value : undefined;
 }
 

@@ -42,7 +42,10 @@ function codePointOrWhole(codePoint: number, whole: string): string {
 export function renderSsmlAsText(ssml: string): string {
   const spoken = ssml
     .replace(/\s+/g, " ")
-    .replace(/<sub\b[^>]*\balias\s*=\s*(["'])(.*?)\1[^>]*>[\s\S]*?<\/sub\s*>/gi, (_whole, _quote, alias: string) => alias)
+    .replace(
+      /<sub\b[^>]*\balias\s*=\s*(["'])(.*?)\1[^>]*>[\s\S]*?<\/sub\s*>/gi,
+      (_whole, _quote, alias: string) => alias,
+    )
     .replace(/<audio\b[^>]*\/?>(?:[\s\S]*?<\/audio\s*>)?/gi, " [audio] ")
     .replace(/<\/?(?:p|speak)\b[^>]*>/gi, PARAGRAPH)
     .replace(/<\/?s\b[^>]*>/gi, " ")

@@ -3,7 +3,12 @@
  * asked" is observable), answering from recordings, recording every request in full, and able to
  * serve hostile texts. The fuzzer, the soak and the security tests point the skill at these.
  */
-import { answerFromRecordings, DEFAULT_RECORDINGS, type RecordedLine, type Recordings } from "../local/fake-backends.ts";
+import {
+  answerFromRecordings,
+  DEFAULT_RECORDINGS,
+  type RecordedLine,
+  type Recordings,
+} from "../local/fake-backends.ts";
 import { TOKENS } from "./events.ts";
 
 /** One request as a backend saw it: nothing redacted, the tests look for secrets themselves. */
@@ -71,10 +76,19 @@ export function reliabilityRecordings(options: { hostile?: boolean } = {}): Reco
       },
     ],
   }));
-  const disruption = { $type: "Tfl.Api.Presentation.Entities.Disruption", category: "RealTime", description: HOSTILE_TFL_TEXT };
+  const disruption = {
+    $type: "Tfl.Api.Presentation.Entities.Disruption",
+    category: "RealTime",
+    description: HOSTILE_TFL_TEXT,
+  };
   return {
     lines,
-    disruptionsByMode: { tube: [disruption], overground: [{ ...disruption, description: `${HOSTILE_TFL_TEXT} (2)` }], dlr: [], "elizabeth-line": [] },
+    disruptionsByMode: {
+      tube: [disruption],
+      overground: [{ ...disruption, description: `${HOSTILE_TFL_TEXT} (2)` }],
+      dlr: [],
+      "elizabeth-line": [],
+    },
     preferencesByToken,
   };
 }
@@ -109,7 +123,14 @@ export function startReliabilityBackends(
           headers[name.toLowerCase()] = value;
         });
         const rawPath = rawPathOf(request.url);
-        requests.push({ server, method: request.method, path: rawPath.path, query: rawPath.query, headers, status: response.status });
+        requests.push({
+          server,
+          method: request.method,
+          path: rawPath.path,
+          query: rawPath.query,
+          headers,
+          status: response.status,
+        });
         return response;
       },
     });

@@ -5,8 +5,19 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { hostArch, qemuAvailable, spawnBootstrap, type BootstrapProcess, type LambdaArch } from "../local/bootstrap-process.ts";
-import { startRuntimeApiEmulator, type InvocationOutcome, type InvokeOptions, type RuntimeApiEmulator } from "../local/emulator.ts";
+import {
+  hostArch,
+  qemuAvailable,
+  spawnBootstrap,
+  type BootstrapProcess,
+  type LambdaArch,
+} from "../local/bootstrap-process.ts";
+import {
+  startRuntimeApiEmulator,
+  type InvocationOutcome,
+  type InvokeOptions,
+  type RuntimeApiEmulator,
+} from "../local/emulator.ts";
 import { startReliabilityBackends, type ReliabilityBackends } from "./backends.ts";
 import { RELIABILITY_SKILL_ID } from "./events.ts";
 import { startFreezeProxy, type FreezeProxy } from "./freeze-proxy.ts";
@@ -20,15 +31,20 @@ export function binaryPath(arch: LambdaArch): string {
 /** Why the binary for `arch` cannot run here, or undefined when it can. */
 export function cannotRun(arch: LambdaArch): string | undefined {
   if (!existsSync(binaryPath(arch))) return `${binaryPath(arch)} is missing: run \`bun run build.ts\` first`;
-  if (arch !== hostArch() && (arch !== "arm64" || !qemuAvailable())) return `no way to run ${arch} on this ${hostArch()} host`;
+  if (arch !== hostArch() && (arch !== "arm64" || !qemuAvailable()))
+    return `no way to run ${arch} on this ${hostArch()} host`;
   return undefined;
 }
 
 /** An invocation's outcome, or the process exiting first. */
-export type Outcome = InvocationOutcome | { readonly kind: "exited"; readonly code: number; readonly durationMs: number };
+export type Outcome =
+  InvocationOutcome | { readonly kind: "exited"; readonly code: number; readonly durationMs: number };
 
 /** The function configuration the reliability tests give the binary (markers included). */
-export function functionEnv(backends: { tflUrl: string; skillApiUrl: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function functionEnv(
+  backends: { tflUrl: string; skillApiUrl: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     TFL_API_URL: backends.tflUrl,
     SKILL_API_URL: backends.skillApiUrl,
@@ -45,7 +61,9 @@ export function functionEnv(backends: { tflUrl: string; skillApiUrl: string }, e
  * headers and body of every request it made (responses, errors, init errors).
  */
 export function outputOf(fn: FunctionUnderTest): string {
-  const posted = fn.emulator.requests.map((request) => `${request.method} ${request.path} ${JSON.stringify(request.headers)} ${request.body}`);
+  const posted = fn.emulator.requests.map(
+    (request) => `${request.method} ${request.path} ${JSON.stringify(request.headers)} ${request.body}`,
+  );
   return [fn.process.stdout(), fn.process.stderr(), ...posted].join("\n");
 }
 
@@ -154,7 +172,9 @@ export async function startFunction(options: StartFunctionOptions = {}): Promise
       const stderr = child.stderr().slice(0, 2_000);
       const stdout = child.stdout().slice(0, 2_000);
       await fn.stop();
-      throw new Error(`bootstrap exited during init after ${Math.round(performance.now() - started)} ms\n${stdout}\n${stderr}`);
+      throw new Error(
+        `bootstrap exited during init after ${Math.round(performance.now() - started)} ms\n${stdout}\n${stderr}`,
+      );
     }
   }
   return fn;

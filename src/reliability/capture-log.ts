@@ -37,21 +37,25 @@ export function createCapturingLogger(secrets: readonly string[], keep = 200): C
   const problems: string[] = [];
   const events = new Map<string, number>();
   let total = 0;
-  const write = (level: string) => (event: string, fields: Record<string, unknown> = {}) => {
-    total += 1;
-    events.set(event, (events.get(event) ?? 0) + 1);
-    let line: string;
-    try {
-      line = serialiseLine(level, event, fields);
-    } catch (error) {
-      problems.push(`log line for ${event} did not serialise: ${error instanceof Error ? error.name : String(error)}`);
-      return;
-    }
-    if (/[\n\r]/.test(line)) problems.push(`log line for ${event} has a line break`);
-    for (const secret of leakedSecrets(line, secrets)) problems.push(`log line for ${event} leaks ${secret}`);
-    lines.push(line);
-    if (lines.length > keep) lines.shift();
-  };
+  const write =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) => {
+      total += 1;
+      events.set(event, (events.get(event) ?? 0) + 1);
+      let line: string;
+      try {
+        line = serialiseLine(level, event, fields);
+      } catch (error) {
+        problems.push(
+          `log line for ${event} did not serialise: ${error instanceof Error ? error.name : String(error)}`,
+        );
+        return;
+      }
+      if (/[\n\r]/.test(line)) problems.push(`log line for ${event} has a line break`);
+      for (const secret of leakedSecrets(line, secrets)) problems.push(`log line for ${event} leaks ${secret}`);
+      lines.push(line);
+      if (lines.length > keep) lines.shift();
+    };
   return {
     lines,
     problems,

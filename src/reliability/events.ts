@@ -95,7 +95,10 @@ function buildBase(name: BaseName): Record<string, unknown> {
     case "statusNoSlots": {
       const event = local("status", { line: "central" });
       const request = event["request"] as Record<string, unknown>;
-      return withRequest(event, { intent: { name: "StatusIntent", confirmationStatus: "NONE" }, dialogState: request["dialogState"] });
+      return withRequest(event, {
+        intent: { name: "StatusIntent", confirmationStatus: "NONE" },
+        dialogState: request["dialogState"],
+      });
     }
     case "disruption":
       return local("disruption");
@@ -112,7 +115,10 @@ function buildBase(name: BaseName): Record<string, unknown> {
     case "fallback":
       return local("unknown");
     case "sessionEnded":
-      return withRequest(local("end"), { reason: "ERROR", error: { type: "INVALID_RESPONSE", message: "rel: bad response" } });
+      return withRequest(local("end"), {
+        reason: "ERROR",
+        error: { type: "INVALID_RESPONSE", message: "rel: bad response" },
+      });
     case "exceptionEncountered": {
       const event = local("launch");
       delete event["session"];
@@ -137,9 +143,9 @@ export const HOSTILE_STRINGS: readonly string[] = Object.freeze([
   "VICTORIA",
   "  the   Victoria   line  ",
   "victoria\u0000",
-  "victoria\n{\"level\":\"error\",\"event\":\"forged\"}",
+  'victoria\n{"level":"error","event":"forged"}',
   "victoria\r\nX-Injected: 1",
-  "</speak><audio src=\"https://rel.invalid/a.mp3\"/><speak>",
+  '</speak><audio src="https://rel.invalid/a.mp3"/><speak>',
   "<p>injected</p>",
   "&amp;lt;",
   "]]><!--",
@@ -171,17 +177,33 @@ export type Edit =
   | { readonly op: "remove"; readonly at: number }
   | { readonly op: "retype"; readonly at: number; readonly value: Json }
   | { readonly op: "reorder"; readonly at: number; readonly seed: number }
-  | { readonly op: "duplicate"; readonly at: number; readonly key: number; readonly valueJson: Json; readonly position: "before" | "after" }
+  | {
+      readonly op: "duplicate";
+      readonly at: number;
+      readonly key: number;
+      readonly valueJson: Json;
+      readonly position: "before" | "after";
+    }
   | { readonly op: "huge"; readonly at: number; readonly length: number; readonly unit: string }
   | { readonly op: "deep"; readonly at: number; readonly depth: number; readonly kind: "array" | "object" }
   | { readonly op: "hostile"; readonly at: number; readonly text: string }
-  | { readonly op: "protoKey"; readonly at: number; readonly key: "__proto__" | "constructor" | "prototype"; readonly value: Json };
+  | {
+      readonly op: "protoKey";
+      readonly at: number;
+      readonly key: "__proto__" | "constructor" | "prototype";
+      readonly value: Json;
+    };
 
 /** What one fuzz case is, before it is rendered into bytes. */
 export type FuzzPlan =
   | { readonly kind: "json"; readonly value: Json }
   | { readonly kind: "envelope"; readonly base: BaseName; readonly edits: readonly Edit[] }
-  | { readonly kind: "values"; readonly base: "status" | "statusResolved" | "commute"; readonly text: string; readonly skillId: string | null }
+  | {
+      readonly kind: "values";
+      readonly base: "status" | "statusResolved" | "commute";
+      readonly text: string;
+      readonly skillId: string | null;
+    }
   | { readonly kind: "bytes"; readonly base: BaseName; readonly at: number; readonly bytes: readonly number[] };
 
 /** A rendered case: the raw body the Runtime API would deliver. */
@@ -191,7 +213,23 @@ export interface FuzzCase {
   readonly body: string | Uint8Array;
 }
 
-const JSON_LEAVES: readonly Json[] = [null, true, false, 0, -1, 1.5, 1e308, -0, "", "0", "true", [], {}, [null], { "": null }];
+const JSON_LEAVES: readonly Json[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -0,
+  "",
+  "0",
+  "true",
+  [],
+  {},
+  [null],
+  { "": null },
+];
 
 const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
@@ -202,7 +240,12 @@ const hostileText: fc.Arbitrary<string> = fc.oneof(
       .array(fc.integer({ min: 0xd800, max: 0xdfff }), { minLength: 1, maxLength: 4 })
       .map((units) => `line ${String.fromCharCode(...units)} end`),
   },
-  { weight: 2, arbitrary: fc.mixedCase(fc.constantFrom("victoria", "the dlr", "elizabeth line", "overground", "hammersmith & city")) },
+  {
+    weight: 2,
+    arbitrary: fc.mixedCase(
+      fc.constantFrom("victoria", "the dlr", "elizabeth line", "overground", "hammersmith & city"),
+    ),
+  },
 );
 
 const smallJson: fc.Arbitrary<Json> = fc.oneof(
@@ -283,7 +326,13 @@ export interface PlanOptions {
 export function fuzzPlanArbitrary(options: PlanOptions): fc.Arbitrary<FuzzPlan> {
   const edits = options.large ? editArbitrary : editArbitrary.map(shrinkLarge);
   const plans: Array<fc.WeightedArbitrary<FuzzPlan>> = [
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant("json" as const), value: fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json> }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant("json" as const),
+        value: fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>,
+      }),
+    },
     {
       weight: 1,
       arbitrary: fc.record({
@@ -354,7 +403,18 @@ function renderValues(plan: Extract<FuzzPlan, { kind: "values" }>): Json {
   } else if (plan.base === "statusResolved") {
     // Entity resolution claims a match, with the hostile text as the matched value's name and id.
     event = baseEvent("statusResolved");
-    const values = getAt(event, ["request", "intent", "slots", "LINE", "resolutions", "resolutionsPerAuthority", 0, "values", 0, "value"]);
+    const values = getAt(event, [
+      "request",
+      "intent",
+      "slots",
+      "LINE",
+      "resolutions",
+      "resolutionsPerAuthority",
+      0,
+      "values",
+      0,
+      "value",
+    ]);
     if (values !== undefined && values !== null && typeof values === "object" && !Array.isArray(values)) {
       values["name"] = plan.text;
       values["id"] = plan.text;
@@ -395,14 +455,24 @@ function renderEnvelope(base: BaseName, edits: readonly Edit[]): string {
         break;
       }
       case "reorder": {
-        const path = pick((candidate) => jsonTypeOf(getAt(tree, candidate)) === "object" || jsonTypeOf(getAt(tree, candidate)) === "array");
+        const path = pick(
+          (candidate) =>
+            jsonTypeOf(getAt(tree, candidate)) === "object" || jsonTypeOf(getAt(tree, candidate)) === "array",
+        );
         if (path !== undefined) tree = reorderAt(tree, path, edit.seed);
         break;
       }
       case "duplicate": {
         const path = pick(isObject);
         const node = path === undefined ? undefined : getAt(tree, path);
-        if (path === undefined || node === null || node === undefined || typeof node !== "object" || Array.isArray(node)) break;
+        if (
+          path === undefined ||
+          node === null ||
+          node === undefined ||
+          typeof node !== "object" ||
+          Array.isArray(node)
+        )
+          break;
         const keys = Object.keys(node);
         const key = keys.length === 0 ? "request" : (keys[edit.key % keys.length] ?? "request");
         duplicates.push({ path, key, valueText: JSON.stringify(edit.valueJson) ?? "null", position: edit.position });

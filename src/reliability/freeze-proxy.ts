@@ -86,7 +86,15 @@ export function startFreezeProxy(target: string): FreezeProxy {
     socket: {
       open(client) {
         opened += 1;
-        const pair: Pair = { client, upstream: undefined, pending: [], pendingToClient: [], awaitingAnswer: false, dropAnswer: false, closed: false };
+        const pair: Pair = {
+          client,
+          upstream: undefined,
+          pending: [],
+          pendingToClient: [],
+          awaitingAnswer: false,
+          dropAnswer: false,
+          closed: false,
+        };
         client.data = { pair };
         pairs.add(pair);
         Bun.connect<UpstreamData>({

@@ -11,7 +11,11 @@ import { baseEvent, describePlan, fuzzPlanArbitrary, renderPlan, type FuzzPlan }
 import { alexaResponseProblems, leakedSecrets } from "./invariants.ts";
 
 /** Error types an event may legitimately end in. */
-export const EXPECTED_ERROR_TYPES: ReadonlySet<string> = new Set(["InvalidRequestError", "SkillIdMismatchError", "Runtime.InvalidEvent"]);
+export const EXPECTED_ERROR_TYPES: ReadonlySet<string> = new Set([
+  "InvalidRequestError",
+  "SkillIdMismatchError",
+  "Runtime.InvalidEvent",
+]);
 
 /** Figures of one run through the binary. */
 export interface BinaryFuzzReport {
@@ -43,10 +47,12 @@ export function binaryOutcomeProblems(outcome: Outcome, secrets: readonly string
     }
     case "error": {
       const problems: string[] = [];
-      if (outcome.errorType === null || !EXPECTED_ERROR_TYPES.has(outcome.errorType)) problems.push(`unexpected error type ${String(outcome.errorType)}`);
+      if (outcome.errorType === null || !EXPECTED_ERROR_TYPES.has(outcome.errorType))
+        problems.push(`unexpected error type ${String(outcome.errorType)}`);
       const body = outcome.body as { errorMessage?: unknown } | undefined;
       if (typeof body?.errorMessage !== "string") problems.push("error body has no errorMessage");
-      for (const secret of leakedSecrets(JSON.stringify(outcome.body) ?? "", secrets)) problems.push(`error body leaks ${secret}`);
+      for (const secret of leakedSecrets(JSON.stringify(outcome.body) ?? "", secrets))
+        problems.push(`error body leaks ${secret}`);
       return problems;
     }
   }
@@ -66,7 +72,13 @@ export function outputLineProblems(lines: readonly string[], secrets: readonly s
       continue;
     }
     const record = parsed as Record<string, unknown> | null;
-    if (typeof record !== "object" || record === null || typeof record["timestamp"] !== "string" || typeof record["level"] !== "string" || typeof record["event"] !== "string") {
+    if (
+      typeof record !== "object" ||
+      record === null ||
+      typeof record["timestamp"] !== "string" ||
+      typeof record["level"] !== "string" ||
+      typeof record["event"] !== "string"
+    ) {
       problems.push(`output line lacks timestamp, level or event: ${line.slice(0, 120)}`);
     }
   }
@@ -117,28 +129,35 @@ export async function runBinaryFuzz(options: BinaryFuzzOptions): Promise<BinaryF
 
   const recycleEvery = options.recycleEvery ?? 500;
   let recycles = 0;
-  const property = fc.asyncProperty(fuzzPlanArbitrary({ invalidUtf8: true, large: options.large === true }), async (plan) => {
-    events += 1;
-    if (fn.proxy !== undefined && events % recycleEvery === 0) {
-      await fn.recycleEmulator();
-      recycles += 1;
-    }
-    const body = renderPlan(plan).body;
-    const requestId = crypto.randomUUID();
-    const outcome = await fn.invoke(null, { rawBody: body, requestId });
-    const problems = binaryOutcomeProblems(outcome, secrets);
-    if (outcome.kind === "response") responses += 1;
-    if (outcome.kind === "error") errors[outcome.errorType ?? "null"] = (errors[outcome.errorType ?? "null"] ?? 0) + 1;
-    const posts = fn.emulator.requests.filter((request) => request.method === "POST" && request.path.includes(`/invocation/${requestId}/`)).length;
-    if (outcome.kind !== "exited" && posts !== 1) problems.push(`${posts} answers posted`);
-    canaries += 1;
-    const canary = await fn.invoke(null, { rawBody: launch });
-    if (canary.kind !== "response" || !canary.body.includes("Welcome to London Travel")) problems.push(`launch canary: ${canary.kind}`);
-    const lines = [...stdout(), ...stderr()];
-    outputLines += lines.length;
-    problems.push(...outputLineProblems(lines, secrets));
-    if (problems.length > 0) throw new Error(`${describePlan(plan)}: ${problems.join("; ")}`);
-  });
+  const property = fc.asyncProperty(
+    fuzzPlanArbitrary({ invalidUtf8: true, large: options.large === true }),
+    async (plan) => {
+      events += 1;
+      if (fn.proxy !== undefined && events % recycleEvery === 0) {
+        await fn.recycleEmulator();
+        recycles += 1;
+      }
+      const body = renderPlan(plan).body;
+      const requestId = crypto.randomUUID();
+      const outcome = await fn.invoke(null, { rawBody: body, requestId });
+      const problems = binaryOutcomeProblems(outcome, secrets);
+      if (outcome.kind === "response") responses += 1;
+      if (outcome.kind === "error")
+        errors[outcome.errorType ?? "null"] = (errors[outcome.errorType ?? "null"] ?? 0) + 1;
+      const posts = fn.emulator.requests.filter(
+        (request) => request.method === "POST" && request.path.includes(`/invocation/${requestId}/`),
+      ).length;
+      if (outcome.kind !== "exited" && posts !== 1) problems.push(`${posts} answers posted`);
+      canaries += 1;
+      const canary = await fn.invoke(null, { rawBody: launch });
+      if (canary.kind !== "response" || !canary.body.includes("Welcome to London Travel"))
+        problems.push(`launch canary: ${canary.kind}`);
+      const lines = [...stdout(), ...stderr()];
+      outputLines += lines.length;
+      problems.push(...outputLineProblems(lines, secrets));
+      if (problems.length > 0) throw new Error(`${describePlan(plan)}: ${problems.join("; ")}`);
+    },
+  );
 
   const details = await fc.check(property, { numRuns: options.runs, seed, endOnFailure: true });
   return {

@@ -82,7 +82,9 @@ export function launchCanaryProblems(outcome: Outcome): string[] {
 export function commuteCanaryProblems(outcome: Outcome): string[] {
   if (outcome.kind !== "response") return [`commute canary: ${outcome.kind}`];
   const text = JSON.stringify(outcome.response);
-  return text.includes("Jubilee") && text.includes("Victoria") ? [] : [`commute canary: unexpected answer ${text.slice(0, 200)}`];
+  return text.includes("Jubilee") && text.includes("Victoria")
+    ? []
+    : [`commute canary: unexpected answer ${text.slice(0, 200)}`];
 }
 
 /** Parses a raw body as the runtime does (UTF-8, then JSON); undefined when it is not JSON. */
@@ -109,7 +111,11 @@ export async function runInProcessFuzz(options: InProcessFuzzOptions): Promise<F
   const commuteEvery = options.commuteEvery ?? 20;
   const backends: ReliabilityBackends = startReliabilityBackends();
   const log = createCapturingLogger(FUZZ_SECRETS);
-  const skill: InProcessSkill = createInProcessSkill({ tflUrl: backends.tflUrl, skillApiUrl: backends.skillApiUrl, log });
+  const skill: InProcessSkill = createInProcessSkill({
+    tflUrl: backends.tflUrl,
+    skillApiUrl: backends.skillApiUrl,
+    log,
+  });
   const launch = baseEvent("launch");
   const commute = baseEvent("commute");
   const invocationErrors: Record<string, number> = {};

@@ -67,7 +67,13 @@ export function createInProcessSkill(options: InProcessSkillOptions): InProcessS
       fetch,
       retry: options.retry,
     }),
-    preferences: createSkillApiClient({ baseUrl: options.skillApiUrl, userAgent, log: options.log, fetch, retry: options.retry }),
+    preferences: createSkillApiClient({
+      baseUrl: options.skillApiUrl,
+      userAgent,
+      log: options.log,
+      fetch,
+      retry: options.retry,
+    }),
     skillId: options.skillId ?? RELIABILITY_SKILL_ID,
     verifySkillId: options.verifySkillId ?? true,
   };

@@ -94,7 +94,9 @@ export function tflPathProblems(path: string): string[] {
   const allowed = byId !== null ? LINE_IDS : MODES;
   // The client joins ids with "," and percent-encodes the segment; "," becomes "%2C".
   const ids = decodeURIComponent(joined).split(",");
-  return ids.filter((id) => !allowed.has(id)).map((id) => `TfL path carries ${JSON.stringify(id)}, not from the catalogue`);
+  return ids
+    .filter((id) => !allowed.has(id))
+    .map((id) => `TfL path carries ${JSON.stringify(id)}, not from the catalogue`);
 }
 
 /** Problems with one skill-API request path. */

@@ -43,7 +43,11 @@ export function getAt(value: Json, path: JsonPath): Json | undefined {
   let node: Json | undefined = value;
   for (const step of path) {
     if (node === null || typeof node !== "object") return undefined;
-    node = Array.isArray(node) ? node[Number(step)] : Object.hasOwn(node, String(step)) ? node[String(step)] : undefined;
+    node = Array.isArray(node)
+      ? node[Number(step)]
+      : Object.hasOwn(node, String(step))
+        ? node[String(step)]
+        : undefined;
   }
   return node;
 }
@@ -58,7 +62,12 @@ export function setAt(value: Json, path: JsonPath, replacement: Json): Json {
     parent[Number(last)] = replacement;
   } else {
     // defineProperty, not assignment: "__proto__" must become an own key, as JSON.parse makes it.
-    Object.defineProperty(parent, String(last), { value: replacement, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(parent, String(last), {
+      value: replacement,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return value;
 }
@@ -136,7 +145,9 @@ export function toRawJson(
     if (rawText !== undefined) return rawText;
     if (Array.isArray(node)) return `[${node.map((child, index) => write(child, [...path, index])).join(",")}]`;
     if (node === null || typeof node !== "object") return JSON.stringify(node);
-    const members = Object.entries(node).map(([key, child]) => `${JSON.stringify(key)}:${write(child, [...path, key])}`);
+    const members = Object.entries(node).map(
+      ([key, child]) => `${JSON.stringify(key)}:${write(child, [...path, key])}`,
+    );
     for (const duplicate of extra.get(pathKey) ?? []) {
       const member = `${JSON.stringify(duplicate.key)}:${duplicate.valueText}`;
       if (duplicate.position === "before") members.unshift(member);

@@ -37,6 +37,7 @@ export function renderRegression(entry: RegressionCase): string | Uint8Array {
     const { path, length, unit } = entry.huge;
     event = setAt(event, path, unit.repeat(Math.ceil(length / unit.length)));
   }
-  const rawAt = entry.deep === undefined ? [] : [{ path: entry.deep.path, text: nestedText(entry.deep.depth, entry.deep.kind) }];
+  const rawAt =
+    entry.deep === undefined ? [] : [{ path: entry.deep.path, text: nestedText(entry.deep.depth, entry.deep.kind) }];
   return toRawJson(event, { rawAt });
 }

@@ -136,11 +136,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (outcome.kind === "exited") break;
     }
     const done = index + 1;
-    if (done === warmAt || done % sampleEvery === 0 || done === options.invocations) samples.push(sampleResources(fn, done));
+    if (done === warmAt || done % sampleEvery === 0 || done === options.invocations)
+      samples.push(sampleResources(fn, done));
   }
   const warm = samples.find((sample) => sample.invocations === warmAt);
   const end = samples.at(-1);
-  const growth = warm?.peakRssKb !== undefined && end?.peakRssKb !== undefined ? end.peakRssKb - warm.peakRssKb : undefined;
+  const growth =
+    warm?.peakRssKb !== undefined && end?.peakRssKb !== undefined ? end.peakRssKb - warm.peakRssKb : undefined;
   const fds = samples.map((sample) => sample.openFds).filter((value): value is number => value !== undefined);
   return {
     invocations: options.invocations,

@@ -52,7 +52,11 @@ async function run(plan: SoakPlan): Promise<number> {
           `${fuzz.canaries} canaries, seed ${fuzz.seed}, ${fuzz.durationMs} ms`,
       );
       if (fuzz.counterexample !== undefined) say(`  counterexample: ${JSON.stringify(fuzz.counterexample)}`);
-      checks.push({ name: "in-process fuzz", ok: fuzz.failure === undefined, detail: fuzz.failure ?? `${fuzz.events} events, 0 failures` });
+      checks.push({
+        name: "in-process fuzz",
+        ok: fuzz.failure === undefined,
+        detail: fuzz.failure ?? `${fuzz.events} events, 0 failures`,
+      });
     }
 
     if (plan.binaryFuzzEvents > 0) {
@@ -71,7 +75,11 @@ async function run(plan: SoakPlan): Promise<number> {
         );
         if (fuzz.counterexample !== undefined) say(`  counterexample: ${JSON.stringify(fuzz.counterexample)}`);
         const alive = fn.exitCode() === undefined;
-        checks.push({ name: "binary fuzz", ok: fuzz.failure === undefined && alive, detail: fuzz.failure ?? `${fuzz.events} events, process alive: ${alive}` });
+        checks.push({
+          name: "binary fuzz",
+          ok: fuzz.failure === undefined && alive,
+          detail: fuzz.failure ?? `${fuzz.events} events, process alive: ${alive}`,
+        });
       } finally {
         await fn.stop();
       }
@@ -85,10 +93,18 @@ async function run(plan: SoakPlan): Promise<number> {
       say(
         `soak: ${soak.invocations} invocations in ${soak.durationMs} ms, ${soak.responses} answered, ${soak.failed} failed, ${soak.lost} lost`,
       );
-      say(`  peak RSS (VmHWM): ${soak.peakRssAtWarmKb} KiB at 1,000 -> ${soak.peakRssAtEndKb} KiB at the end: growth ${soak.peakRssGrowthKb} KiB`);
-      say(`  RSS median: ${trend.secondFifthKb} KiB (second fifth) -> ${trend.lastFifthKb} KiB (last fifth): ${trend.growthKb} KiB`);
+      say(
+        `  peak RSS (VmHWM): ${soak.peakRssAtWarmKb} KiB at 1,000 -> ${soak.peakRssAtEndKb} KiB at the end: growth ${soak.peakRssGrowthKb} KiB`,
+      );
+      say(
+        `  RSS median: ${trend.secondFifthKb} KiB (second fifth) -> ${trend.lastFifthKb} KiB (last fifth): ${trend.growthKb} KiB`,
+      );
       say(`  open fds: ${soak.fdsAtWarm} at 1,000 -> ${soak.fdsAtEnd} at the end (max ${soak.fdsMax})`);
-      checks.push({ name: "soak: no failure, none lost", ok: soak.failed === 0 && soak.lost === 0, detail: soak.firstFailure ?? "0 failed, 0 lost" });
+      checks.push({
+        name: "soak: no failure, none lost",
+        ok: soak.failed === 0 && soak.lost === 0,
+        detail: soak.firstFailure ?? "0 failed, 0 lost",
+      });
       // Under qemu the RSS is qemu's, translation cache included: not the binary's memory.
       const emulated = fn.process.emulated ? ", not applicable: the RSS under qemu is qemu's own" : "";
       checks.push({
@@ -121,7 +137,9 @@ async function run(plan: SoakPlan): Promise<number> {
       const nexts = idle.emulator.requests.filter((request) => request.path.endsWith("/next")).length;
       const outcome = await idle.invoke(baseEvent("launch"));
       const served = outcome.kind === "response" && outcome.body.includes("Welcome to London Travel");
-      say(`idle: GET /next held ${(heldMs / 60_000).toFixed(2)} min on one connection (${nexts} GET /next so far); next event: ${outcome.kind}`);
+      say(
+        `idle: GET /next held ${(heldMs / 60_000).toFixed(2)} min on one connection (${nexts} GET /next so far); next event: ${outcome.kind}`,
+      );
       checks.push({
         name: `GET /next open over ${plan.idleMinutes} min, then served by the same process`,
         ok: served && nexts === 1 && idle.exitCode() === undefined,
@@ -133,7 +151,8 @@ async function run(plan: SoakPlan): Promise<number> {
   }
 
   say(`\nchecks (${Math.round((performance.now() - started) / 1000)} s):`);
-  for (const check of checks) say(`  ${check.ok === undefined ? "-" : check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);
+  for (const check of checks)
+    say(`  ${check.ok === undefined ? "-" : check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}`);
   return checks.every((check) => check.ok !== false) ? 0 : 1;
 }
 

@@ -18,7 +18,10 @@ function median(values: readonly number[]): number | undefined {
 }
 
 /** Median RSS (KiB) of the second fifth and of the last fifth of `total` invocations, and their difference. */
-export function rssTrend(readings: readonly RssReading[], total: number): { secondFifthKb: number | undefined; lastFifthKb: number | undefined; growthKb: number | undefined } {
+export function rssTrend(
+  readings: readonly RssReading[],
+  total: number,
+): { secondFifthKb: number | undefined; lastFifthKb: number | undefined; growthKb: number | undefined } {
   const fifth = total / 5;
   const inRange = (from: number, to: number): number[] =>
     readings

@@ -81,7 +81,8 @@ export function readLogSettings(env: Record<string, string | undefined>): LogSet
   let format: LogFormat = "json";
   if (rawFormat !== undefined) {
     const lower = rawFormat.toLowerCase();
-    if (lower !== "json" && lower !== "text") throw new LogConfigError("AWS_LAMBDA_LOG_FORMAT", rawFormat, FORMAT_NAMES);
+    if (lower !== "json" && lower !== "text")
+      throw new LogConfigError("AWS_LAMBDA_LOG_FORMAT", rawFormat, FORMAT_NAMES);
     format = lower;
   }
   const lambdaLevel = setting(env.AWS_LAMBDA_LOG_LEVEL);

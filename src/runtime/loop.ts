@@ -50,7 +50,11 @@ class Failure {
  * Runs init once (failure -> POST /runtime/init/error, exit 1), then loops forever over
  * GET /next -> handler -> POST /response or /error. Only a 500 or a lost Runtime API exits.
  */
-export async function startRuntime<D>(handler: Handler<D>, init: Init<D>, options: RuntimeOptions = {}): Promise<never> {
+export async function startRuntime<D>(
+  handler: Handler<D>,
+  init: Init<D>,
+  options: RuntimeOptions = {},
+): Promise<never> {
   const env = options.env ?? process.env;
   const exit = options.exit ?? exitProcess;
   const signal = options.signal;

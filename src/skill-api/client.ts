@@ -22,8 +22,7 @@ export interface SkillApiClientOptions {
 
 /** Result of the preferences call (structurally the skill's PreferencesResult). */
 export type PreferencesResult =
-  | { readonly kind: "ok"; readonly favoriteLines: readonly string[] }
-  | { readonly kind: "unauthorized" };
+  { readonly kind: "ok"; readonly favoriteLines: readonly string[] } | { readonly kind: "unauthorized" };
 
 /** The preferences call the skill makes (structurally the skill's PreferencesPort). */
 export interface SkillApiClient {

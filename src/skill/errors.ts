@@ -27,9 +27,7 @@ export class SkillIdMismatchError extends Error {
   override readonly name = "SkillIdMismatchError";
 
   constructor(expected: string | undefined, received: string | undefined) {
-    super(
-      `Skill id mismatch: expected ${quoteId(expected)}, received ${quoteId(received)}`,
-    );
+    super(`Skill id mismatch: expected ${quoteId(expected)}, received ${quoteId(received)}`);
   }
 }
 

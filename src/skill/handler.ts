@@ -89,9 +89,7 @@ export function parseAlexaEvent(event: unknown): ParsedEvent {
  */
 export function skillIdOf(envelope: RequestEnvelope | UnknownRequestEnvelope): string | undefined {
   return (
-    envelope.context?.System?.application?.applicationId ??
-    envelope.session?.application?.applicationId ??
-    undefined
+    envelope.context?.System?.application?.applicationId ?? envelope.session?.application?.applicationId ?? undefined
   );
 }
 

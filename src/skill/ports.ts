@@ -51,8 +51,7 @@ export interface TflPort {
 
 /** Result of the account-linking preferences call; a 401 is an answer, not a failure. */
 export type PreferencesResult =
-  | { readonly kind: "ok"; readonly favoriteLines: readonly string[] }
-  | { readonly kind: "unauthorized" };
+  { readonly kind: "ok"; readonly favoriteLines: readonly string[] } | { readonly kind: "unauthorized" };
 
 /** The London Travel website's preferences API (account linking). */
 export interface PreferencesPort {

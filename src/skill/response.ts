@@ -74,7 +74,9 @@ function buildCard(card: CardDraft, byteBudget: number | undefined): Card {
   }
   const title = cleanTitle(card.title);
   const paragraphs = card.paragraphs.map(cleanCardText).filter((text) => text !== "");
-  const allowances = [{ cost: (text: string) => text.length, limit: MAX_CARD_LENGTH - title.length + 1, perParagraph: 1 }];
+  const allowances = [
+    { cost: (text: string) => text.length, limit: MAX_CARD_LENGTH - title.length + 1, perParagraph: 1 },
+  ];
   if (byteBudget !== undefined) {
     allowances.push({ cost: jsonBytes, limit: byteBudget + 2, perParagraph: 2 });
   }
@@ -84,14 +86,20 @@ function buildCard(card: CardDraft, byteBudget: number | undefined): Card {
 
 function assemble(draft: Draft, budgets: Budgets): AlexaResponse {
   const response: AlexaResponse["response"] = {
-    outputSpeech: { type: "SSML", ssml: toSsml(draft.speech, { maxLength: MAX_SSML_LENGTH, maxJsonBytes: budgets.speech }) },
+    outputSpeech: {
+      type: "SSML",
+      ssml: toSsml(draft.speech, { maxLength: MAX_SSML_LENGTH, maxJsonBytes: budgets.speech }),
+    },
   };
   if (draft.card !== undefined) {
     response.card = buildCard(draft.card, budgets.card);
   }
   if (draft.reprompt !== undefined) {
     response.reprompt = {
-      outputSpeech: { type: "SSML", ssml: toSsml(draft.reprompt, { maxLength: MAX_SSML_LENGTH, maxJsonBytes: budgets.reprompt }) },
+      outputSpeech: {
+        type: "SSML",
+        ssml: toSsml(draft.reprompt, { maxLength: MAX_SSML_LENGTH, maxJsonBytes: budgets.reprompt }),
+      },
     };
   }
   response.shouldEndSession = draft.endSession;

@@ -78,7 +78,9 @@ export function describeLineStatus(line: LineInput): string {
     default: {
       const text = stripLinePrefix(tidy(worst.reason ?? ""), line.name);
       if (text === "") {
-        throw new StatusTextError(`TfL gave severity ${worst.statusSeverity} without a reason for the ${line.name} line`);
+        throw new StatusTextError(
+          `TfL gave severity ${worst.statusSeverity} without a reason for the ${line.name} line`,
+        );
       }
       return text;
     }

@@ -20,14 +20,42 @@ test.each<[string, string[], BenchCommand]>([
   ["--help asks for the usage", ["--help"], { kind: "help" }],
   ["-h asks for the usage even with other options", ["--quick", "-h"], { kind: "help" }],
   ["--dry-run plans without running", ["--dry-run"], { ...full, dryRun: true }],
-  ["--quick shrinks every count and skips the build timing", ["--quick"], { ...full, quick: true, measureBuild: false, starts: 3, coldStarts: 2, invocations: 50, soakInvocations: 1_200 }],
-  ["--quick keeps explicit counts", ["--quick", "--starts", "5"], { ...full, quick: true, measureBuild: false, starts: 5, coldStarts: 2, invocations: 50, soakInvocations: 1_200 }],
-  ["--starts sets the cold starts too when they are not given", ["--starts", "30"], { ...full, starts: 30, coldStarts: 30 }],
+  [
+    "--quick shrinks every count and skips the build timing",
+    ["--quick"],
+    { ...full, quick: true, measureBuild: false, starts: 3, coldStarts: 2, invocations: 50, soakInvocations: 1_200 },
+  ],
+  [
+    "--quick keeps explicit counts",
+    ["--quick", "--starts", "5"],
+    { ...full, quick: true, measureBuild: false, starts: 5, coldStarts: 2, invocations: 50, soakInvocations: 1_200 },
+  ],
+  [
+    "--starts sets the cold starts too when they are not given",
+    ["--starts", "30"],
+    { ...full, starts: 30, coldStarts: 30 },
+  ],
   ["--cold-starts 0 skips the cold starts", ["--cold-starts", "0"], { ...full, coldStarts: 0 }],
-  ["--invocations and --soak set their counts", ["--invocations=200", "--soak", "3000"], { ...full, invocations: 200, soakInvocations: 3_000 }],
-  ["--profile runs the profiler instead, 2,000 requests by default", ["--profile"], { kind: "profile", invocations: 2_000, distDir: "dist" }],
-  ["--profile takes --invocations as its request count", ["--profile", "--invocations", "500"], { kind: "profile", invocations: 500, distDir: "dist" }],
-  ["--out and --dist set the paths, without a trailing slash", ["--out", "bench/results.json", "--dist", "build/"], { ...full, outFile: "bench/results.json", distDir: "build" }],
+  [
+    "--invocations and --soak set their counts",
+    ["--invocations=200", "--soak", "3000"],
+    { ...full, invocations: 200, soakInvocations: 3_000 },
+  ],
+  [
+    "--profile runs the profiler instead, 2,000 requests by default",
+    ["--profile"],
+    { kind: "profile", invocations: 2_000, distDir: "dist" },
+  ],
+  [
+    "--profile takes --invocations as its request count",
+    ["--profile", "--invocations", "500"],
+    { kind: "profile", invocations: 500, distDir: "dist" },
+  ],
+  [
+    "--out and --dist set the paths, without a trailing slash",
+    ["--out", "bench/results.json", "--dist", "build/"],
+    { ...full, outFile: "bench/results.json", distDir: "build" },
+  ],
 ])("%s", (_title, argv, expected) => {
   expect(parseBenchArgs(argv)).toEqual(expected);
 });

@@ -1,6 +1,13 @@
 import { expect, test } from "bun:test";
 import fixture from "../fixtures/bench/results.json" with { type: "json" };
-import { evaluateBudgets, evaluateOptions, formatKib, formatMs, formatSignedKib, type BudgetOutcome } from "../../src/bench/budgets.ts";
+import {
+  evaluateBudgets,
+  evaluateOptions,
+  formatKib,
+  formatMs,
+  formatSignedKib,
+  type BudgetOutcome,
+} from "../../src/bench/budgets.ts";
 import type { BenchResults, MemoryResult, StartResult } from "../../src/bench/results.ts";
 
 const base = fixture as unknown as BenchResults;
@@ -11,15 +18,24 @@ function outcome(results: BenchResults, budget: string): BudgetOutcome | undefin
 
 function withStarts(bootstrapMs: number, floorMs: number): BenchResults {
   const starts = base.warmStarts.map((start): StartResult => {
-    const p50 = start.candidate === "bootstrap" ? bootstrapMs : start.candidate === "floor" ? floorMs : start.firstAnswerMs?.p50;
-    return { ...start, firstAnswerMs: p50 === undefined ? undefined : { count: 20, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 } };
+    const p50 =
+      start.candidate === "bootstrap" ? bootstrapMs : start.candidate === "floor" ? floorMs : start.firstAnswerMs?.p50;
+    return {
+      ...start,
+      firstAnswerMs:
+        p50 === undefined ? undefined : { count: 20, min: p50, p50, p95: p50, p99: p50, max: p50, mean: p50 },
+    };
   });
   return { ...base, warmStarts: starts };
 }
 
 function withMemory(bootstrapKb: number, floorKb: number): BenchResults {
   const memory = base.memory.map((entry): MemoryResult =>
-    entry.candidate === "bootstrap" ? { ...entry, after1000PeakKb: bootstrapKb } : entry.candidate === "floor" ? { ...entry, after1000PeakKb: floorKb } : entry,
+    entry.candidate === "bootstrap"
+      ? { ...entry, after1000PeakKb: bootstrapKb }
+      : entry.candidate === "floor"
+        ? { ...entry, after1000PeakKb: floorKb }
+        : entry,
   );
   return { ...base, memory };
 }
@@ -44,16 +60,23 @@ test.each<[number, number, string]>([
   [13.1, 10, "missed"],
   [10, 10, "met"],
 ])("a first answer of %p ms against the floor's %p ms is %s (limit 1.3×)", (bootstrapMs, floorMs, verdict) => {
-  expect(outcome(withStarts(bootstrapMs, floorMs), "start to first answer, warm cache (median) vs floor")?.verdict).toBe(verdict as BudgetOutcome["verdict"]);
+  expect(
+    outcome(withStarts(bootstrapMs, floorMs), "start to first answer, warm cache (median) vs floor")?.verdict,
+  ).toBe(verdict as BudgetOutcome["verdict"]);
 });
 
 test.each<[number, number, string]>([
   [36_000, 30_000, "met, stretch met"],
   [45_000, 30_000, "met"],
   [45_100, 30_000, "missed"],
-])("a peak RSS of %p KiB against the floor's %p KiB is %s (limit 1.5×, stretch 1.2×)", (bootstrapKb, floorKb, verdict) => {
-  expect(outcome(withMemory(bootstrapKb, floorKb), "peak RSS after 1,000 warm status invocations vs floor")?.verdict).toBe(verdict as BudgetOutcome["verdict"]);
-});
+])(
+  "a peak RSS of %p KiB against the floor's %p KiB is %s (limit 1.5×, stretch 1.2×)",
+  (bootstrapKb, floorKb, verdict) => {
+    expect(
+      outcome(withMemory(bootstrapKb, floorKb), "peak RSS after 1,000 warm status invocations vs floor")?.verdict,
+    ).toBe(verdict as BudgetOutcome["verdict"]);
+  },
+);
 
 test("shows the ratio and both figures", () => {
   expect(outcome(base, "peak RSS after 1,000 warm status invocations vs floor")).toEqual({
@@ -70,7 +93,9 @@ test.each<[number, string]>([
   [-500, "met"],
 ])("an RSS trend of %p KiB is %s (limit under 2 MiB)", (deltaKb, verdict) => {
   const memory = base.memory.map((entry) =>
-    entry.candidate === "bootstrap" && entry.trend !== undefined ? { ...entry, trend: { ...entry.trend, deltaKb } } : entry,
+    entry.candidate === "bootstrap" && entry.trend !== undefined
+      ? { ...entry, trend: { ...entry.trend, deltaKb } }
+      : entry,
   );
   expect(outcome({ ...base, memory }, "no upward RSS trend")?.verdict).toBe(verdict as BudgetOutcome["verdict"]);
 });
@@ -81,13 +106,30 @@ test("judges the status p50 with TfL called every time and with TfL's cache sepa
 });
 
 test("compares the executable with the empty program and each zip with the limit, margin included", () => {
-  expect(outcome(base, "executable over")).toMatchObject({ measured: "400,000 B (109,600,000 − 109,200,000)", verdict: "met" });
-  expect(outcome(base, "lambda-x86_64.zip")).toMatchObject({ measured: "52,200,000 B, margin 228,800 B (0.44 %)", verdict: "met" });
-  expect(outcome(base, "lambda-arm64.zip")).toMatchObject({ measured: "52,500,000 B, margin −71,200 B (−0.14 %)", verdict: "missed" });
+  expect(outcome(base, "executable over")).toMatchObject({
+    measured: "400,000 B (109,600,000 − 109,200,000)",
+    verdict: "met",
+  });
+  expect(outcome(base, "lambda-x86_64.zip")).toMatchObject({
+    measured: "52,200,000 B, margin 228,800 B (0.44 %)",
+    verdict: "met",
+  });
+  expect(outcome(base, "lambda-arm64.zip")).toMatchObject({
+    measured: "52,500,000 B, margin −71,200 B (−0.14 %)",
+    verdict: "missed",
+  });
 });
 
 test("says not measured when a phase has no numbers, instead of passing or failing", () => {
-  const empty: BenchResults = { ...base, warmStarts: [], memory: [], latency: [], builds: [], sizes: [], emptyExecutableBytes: undefined };
+  const empty: BenchResults = {
+    ...base,
+    warmStarts: [],
+    memory: [],
+    latency: [],
+    builds: [],
+    sizes: [],
+    emptyExecutableBytes: undefined,
+  };
   expect(new Set(evaluateBudgets(empty).map((entry) => entry.verdict))).toEqual(new Set(["not measured"]));
 });
 
@@ -115,14 +157,61 @@ test("judges the run-time options against the same budgets, leaving out options 
   expect(evaluateOptions(base)).toEqual([]);
   const noDfg: BenchResults = {
     ...base,
-    candidates: [...base.candidates, { id: "bootstrap-noftl", label: "bootstrap, FTL off", description: "", command: "", executable: "", executableBytes: undefined }],
-    warmStarts: [...base.warmStarts, { candidate: "bootstrap-noftl", initMs: undefined, firstAnswerMs: { count: 1, min: 14, p50: 14, p95: 14, p99: 14, max: 14, mean: 14 }, firstAnswerPeakKb: undefined, failures: 0 }],
-    memory: [...base.memory, { candidate: "bootstrap-noftl", invocations: 10_000, afterInitPeakKb: undefined, after1000PeakKb: 38_000, after1000PeakKbSamples: [38_000], finalPeakKb: undefined, trend: undefined, rss: [], failures: 0 }],
+    candidates: [
+      ...base.candidates,
+      {
+        id: "bootstrap-noftl",
+        label: "bootstrap, FTL off",
+        description: "",
+        command: "",
+        executable: "",
+        executableBytes: undefined,
+      },
+    ],
+    warmStarts: [
+      ...base.warmStarts,
+      {
+        candidate: "bootstrap-noftl",
+        initMs: undefined,
+        firstAnswerMs: { count: 1, min: 14, p50: 14, p95: 14, p99: 14, max: 14, mean: 14 },
+        firstAnswerPeakKb: undefined,
+        failures: 0,
+      },
+    ],
+    memory: [
+      ...base.memory,
+      {
+        candidate: "bootstrap-noftl",
+        invocations: 10_000,
+        afterInitPeakKb: undefined,
+        after1000PeakKb: 38_000,
+        after1000PeakKbSamples: [38_000],
+        finalPeakKb: undefined,
+        trend: undefined,
+        rss: [],
+        failures: 0,
+      },
+    ],
   };
   expect(evaluateOptions(noDfg)).toEqual([
-    { budget: "bootstrap, FTL off: start to first answer, warm cache vs floor", measured: "1.09× (14.00 ms vs 12.80 ms)", limit: "≤ 1.30×", verdict: "met" },
-    { budget: "bootstrap, FTL off: peak RSS after 1,000 vs floor", measured: "1.16× (37.1 MiB vs 32.0 MiB)", limit: "≤ 1.50× (stretch 1.20×)", verdict: "met, stretch met" },
-    { budget: "bootstrap, FTL off: warm status p50, TfL called every time", measured: "–", limit: "< 1.00 ms", verdict: "not measured" },
+    {
+      budget: "bootstrap, FTL off: start to first answer, warm cache vs floor",
+      measured: "1.09× (14.00 ms vs 12.80 ms)",
+      limit: "≤ 1.30×",
+      verdict: "met",
+    },
+    {
+      budget: "bootstrap, FTL off: peak RSS after 1,000 vs floor",
+      measured: "1.16× (37.1 MiB vs 32.0 MiB)",
+      limit: "≤ 1.50× (stretch 1.20×)",
+      verdict: "met, stretch met",
+    },
+    {
+      budget: "bootstrap, FTL off: warm status p50, TfL called every time",
+      measured: "–",
+      limit: "< 1.00 ms",
+      verdict: "not measured",
+    },
     { budget: "bootstrap, FTL off: no upward RSS trend", measured: "–", limit: "< +2.0 MiB", verdict: "not measured" },
   ]);
 });

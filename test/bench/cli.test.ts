@@ -7,7 +7,11 @@ import { BENCH_USAGE } from "../../src/bench/args.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
-function captureIo(): { out: string[]; err: string[]; io: { out: (text: string) => void; err: (text: string) => void } } {
+function captureIo(): {
+  out: string[];
+  err: string[];
+  io: { out: (text: string) => void; err: (text: string) => void };
+} {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, io: { out: (text) => out.push(text), err: (text) => err.push(text) } };
@@ -33,13 +37,18 @@ test.skipIf(!existsSync(resolve(ROOT, "dist/x86_64/bootstrap")))(
     const out = "dist/bench/test-quick-results.json";
     await rm(resolve(ROOT, out), { force: true });
     const { out: printed, err, io } = captureIo();
-    const code = await runBenchCli(["--quick", "--cold-starts", "0", "--soak", "1000", "--invocations", "20", "--out", out], io);
+    const code = await runBenchCli(
+      ["--quick", "--cold-starts", "0", "--soak", "1000", "--invocations", "20", "--out", out],
+      io,
+    );
     expect({ code, err: code === 0 ? "" : err.join("\n") }).toEqual({ code: 0, err: "" });
     const report = printed.join("");
     expect(report).toContain("### Budgets (product.md)");
     const results = await Bun.file(resolve(ROOT, out)).json();
     expect(results.schema).toBe("london-travel-bench/1");
-    expect(results.memory.find((memory: { candidate: string }) => memory.candidate === "bootstrap").after1000PeakKb).toBeGreaterThan(0);
+    expect(
+      results.memory.find((memory: { candidate: string }) => memory.candidate === "bootstrap").after1000PeakKb,
+    ).toBeGreaterThan(0);
     await rm(resolve(ROOT, out), { force: true });
   },
   90_000,

@@ -52,7 +52,18 @@ describe("alternation", () => {
     expect(turns.map((turn) => turn.length)).toEqual([50, 50, 25]);
     const all = turns.flat();
     for (const kind of REQUEST_KINDS) expect(all.filter((asked) => asked === kind)).toHaveLength(25);
-    expect(turns[0]?.slice(0, 10)).toEqual(["launch", "status", "disruption", "commute", "help", "status", "disruption", "commute", "help", "launch"]);
+    expect(turns[0]?.slice(0, 10)).toEqual([
+      "launch",
+      "status",
+      "disruption",
+      "commute",
+      "help",
+      "status",
+      "disruption",
+      "commute",
+      "help",
+      "launch",
+    ]);
   });
 
   test("turns for a single kind hold that kind only", () => {
@@ -80,9 +91,11 @@ describe("alternation", () => {
 describe("planBench", () => {
   test("compiles the floors and the empty program with exactly the bootstrap's flags", () => {
     const plan = planBench(input());
-    const bootstrapArgv = planBuild({ archs: ["x86_64"], entry: "src/main.ts", outDir: "dist", bun: "/opt/bun" }).steps[0];
+    const bootstrapArgv = planBuild({ archs: ["x86_64"], entry: "src/main.ts", outDir: "dist", bun: "/opt/bun" })
+      .steps[0];
     if (bootstrapArgv?.kind !== "compile") throw new Error("expected a compile step");
-    const flagsOf = (argv: readonly string[]): string[] => argv.filter((arg) => arg.startsWith("--") && !arg.startsWith("--outfile"));
+    const flagsOf = (argv: readonly string[]): string[] =>
+      argv.filter((arg) => arg.startsWith("--") && !arg.startsWith("--outfile"));
     const compiles = plan.prepare.filter((step) => step.argv.includes("--compile"));
     expect(compiles.map((step) => step.outfile)).toEqual([
       "dist/bench/floor/x86_64/bootstrap",
@@ -94,7 +107,16 @@ describe("planBench", () => {
 
   test("bundles the skill for Node with the flags that apply without --compile", () => {
     const node = planBench(input()).prepare.find((step) => step.argv.includes("--target=node"));
-    expect(node?.argv).toEqual(["/opt/bun", "build", "src/main.ts", "--target=node", "--outfile=dist/bench/node/main.mjs", "--production", "--minify", "--format=esm"]);
+    expect(node?.argv).toEqual([
+      "/opt/bun",
+      "build",
+      "src/main.ts",
+      "--target=node",
+      "--outfile=dist/bench/node/main.mjs",
+      "--production",
+      "--minify",
+      "--format=esm",
+    ]);
     expect(nodeBundleFlags().every((flag) => COMPILE_FLAGS.includes(flag))).toBe(true);
   });
 
@@ -114,26 +136,25 @@ describe("planBench", () => {
 
   test("soaks the bootstrap and the floors, and stops the others at 1,000", () => {
     const plan = planBench(input());
-    expect(Object.fromEntries(plan.candidates.map((candidate) => [candidate.id, candidate.memoryInvocations]))).toEqual({
-      bootstrap: 10_000,
-      "bootstrap-smol": 10_000,
-      "bootstrap-noftl": 10_000,
-      floor: 10_000,
-      "floor-noftl": 1_000,
-      "floor-bare": 10_000,
-      node: 1_000,
-      "bun-jit": 1_000,
-    });
+    expect(Object.fromEntries(plan.candidates.map((candidate) => [candidate.id, candidate.memoryInvocations]))).toEqual(
+      {
+        bootstrap: 10_000,
+        "bootstrap-smol": 10_000,
+        "bootstrap-noftl": 10_000,
+        floor: 10_000,
+        "floor-noftl": 1_000,
+        "floor-bare": 10_000,
+        node: 1_000,
+        "bun-jit": 1_000,
+      },
+    );
   });
 
   test("gives the JIT candidate no cold start, because the bench itself keeps bun mapped", () => {
     const plan = planBench(input());
-    expect(plan.candidates.filter((candidate) => candidate.noColdStart === undefined).map((candidate) => candidate.id)).toEqual([
-      "bootstrap",
-      "floor",
-      "floor-bare",
-      "node",
-    ]);
+    expect(
+      plan.candidates.filter((candidate) => candidate.noColdStart === undefined).map((candidate) => candidate.id),
+    ).toEqual(["bootstrap", "floor", "floor-bare", "node"]);
   });
 
   test("leaves Node out, with a note, when there is no node", () => {
@@ -153,7 +174,13 @@ describe("planBench", () => {
 
   test("times both architectures into a scratch folder and zips the floor and the empty program", () => {
     const measurement = planBench(input()).buildMeasurement;
-    expect(measurement?.plan.steps.map((step) => step.label)).toEqual(["compile x86_64", "compile arm64", "zip x86_64", "zip arm64", "manifest"]);
+    expect(measurement?.plan.steps.map((step) => step.label)).toEqual([
+      "compile x86_64",
+      "compile arm64",
+      "zip x86_64",
+      "zip arm64",
+      "manifest",
+    ]);
     expect(measurement?.plan.steps[0]).toMatchObject({ outfile: "dist/bench/build/x86_64/bootstrap" });
     expect(measurement?.zips.map((zip) => [zip.input, zip.output, zip.level])).toEqual([
       ["dist/bench/floor/x86_64/bootstrap", "dist/bench/floor/lambda-x86_64.zip", ZIP_LEVEL],

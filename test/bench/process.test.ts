@@ -1,7 +1,13 @@
 import { expect, test } from "bun:test";
 import { parseProcessMemory } from "../../src/bench/process.ts";
 
-const STATUS = ["Name:\tbootstrap", "VmPeak:\t  1203344 kB", "VmHWM:\t    46120 kB", "VmRSS:\t    44876 kB", "Threads:\t5"].join("\n");
+const STATUS = [
+  "Name:\tbootstrap",
+  "VmPeak:\t  1203344 kB",
+  "VmHWM:\t    46120 kB",
+  "VmRSS:\t    44876 kB",
+  "Threads:\t5",
+].join("\n");
 
 test("reads the peak and the current resident memory from a /proc status file", () => {
   expect(parseProcessMemory(STATUS)).toEqual({ peakKb: 46_120, rssKb: 44_876 });

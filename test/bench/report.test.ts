@@ -45,5 +45,7 @@ test("names the cold-cache method, or why it was skipped", () => {
 });
 
 test("marks a quick run as not for the README", () => {
-  expect(renderReport({ ...results, settings: { ...results.settings, quick: true } }, [])).toContain("(--quick: small counts, not for the README)");
+  expect(renderReport({ ...results, settings: { ...results.settings, quick: true } }, [])).toContain(
+    "(--quick: small counts, not for the README)",
+  );
 });

@@ -19,7 +19,13 @@ const TFL_APP_KEY = "e2e-marker-app-key-7f3a";
 type Step =
   | { readonly name: string; readonly kind: EventKind; readonly options?: EventOptions; readonly expect: "response" }
   | { readonly name: string; readonly raw: string; readonly expect: "error"; readonly errorType: string }
-  | { readonly name: string; readonly kind: EventKind; readonly options: EventOptions; readonly expect: "error"; readonly errorType: string };
+  | {
+      readonly name: string;
+      readonly kind: EventKind;
+      readonly options: EventOptions;
+      readonly expect: "error";
+      readonly errorType: string;
+    };
 
 /** One request of every kind, with failures in between that must not disturb the next event. */
 const STEPS: readonly Step[] = [
@@ -30,10 +36,26 @@ const STEPS: readonly Step[] = [
   { name: "status of the Overground", kind: "status", options: { line: "london overground" }, expect: "response" },
   { name: "an unknown line", kind: "status", options: { line: "the number 73 bus" }, expect: "response" },
   { name: "disruption", kind: "disruption", expect: "response" },
-  { name: "a request for another skill", kind: "launch", options: { skillId: "amzn1.ask.skill.someone-else" }, expect: "error", errorType: "SkillIdMismatchError" },
-  { name: "commute with a linked account", kind: "commute", options: { accessToken: RECORDED_ACCESS_TOKEN }, expect: "response" },
+  {
+    name: "a request for another skill",
+    kind: "launch",
+    options: { skillId: "amzn1.ask.skill.someone-else" },
+    expect: "error",
+    errorType: "SkillIdMismatchError",
+  },
+  {
+    name: "commute with a linked account",
+    kind: "commute",
+    options: { accessToken: RECORDED_ACCESS_TOKEN },
+    expect: "response",
+  },
   { name: "commute without a linked account", kind: "commute", expect: "response" },
-  { name: "JSON that is not an Alexa request", raw: '{"hello":"world"}', expect: "error", errorType: "InvalidRequestError" },
+  {
+    name: "JSON that is not an Alexa request",
+    raw: '{"hello":"world"}',
+    expect: "error",
+    errorType: "InvalidRequestError",
+  },
   { name: "help", kind: "help", expect: "response" },
   { name: "stop", kind: "stop", expect: "response" },
   { name: "cancel", kind: "cancel", expect: "response" },
@@ -113,21 +135,24 @@ for (const arch of ARCHS) {
       return found;
     };
 
-    test.each(STEPS.map((step, index) => [step.name, index] as const))("answers %s as Lambda expects", (_name, index) => {
-      const step = STEPS[index]!;
-      const outcome = run().outcomes[index]!;
-      expect(outcome.kind).toBe(step.expect);
-      if (outcome.kind === "error" && step.expect === "error") {
-        expect(outcome.errorType).toBe(step.errorType);
-        const body = outcome.body as { errorMessage: unknown; errorType: unknown; stackTrace: unknown };
-        expect(body.errorType).toBe(step.errorType);
-        expect(typeof body.errorMessage).toBe("string");
-        expect(Array.isArray(body.stackTrace)).toBe(true);
-      }
-      if (outcome.kind === "response") {
-        expect((outcome.json as { version: string }).version).toBe("1.0");
-      }
-    });
+    test.each(STEPS.map((step, index) => [step.name, index] as const))(
+      "answers %s as Lambda expects",
+      (_name, index) => {
+        const step = STEPS[index]!;
+        const outcome = run().outcomes[index]!;
+        expect(outcome.kind).toBe(step.expect);
+        if (outcome.kind === "error" && step.expect === "error") {
+          expect(outcome.errorType).toBe(step.errorType);
+          const body = outcome.body as { errorMessage: unknown; errorType: unknown; stackTrace: unknown };
+          expect(body.errorType).toBe(step.errorType);
+          expect(typeof body.errorMessage).toBe("string");
+          expect(Array.isArray(body.stackTrace)).toBe(true);
+        }
+        if (outcome.kind === "response") {
+          expect((outcome.json as { version: string }).version).toBe("1.0");
+        }
+      },
+    );
 
     test("stays up after every failure and is still blocked in GET /next", () => {
       const paths = run().emulator.requests.map((request) => `${request.method} ${request.path}`);
@@ -155,7 +180,10 @@ for (const arch of ARCHS) {
     });
 
     test("logs one JSON object per line", () => {
-      const lines = run().process.stdout().split("\n").filter((line) => line !== "");
+      const lines = run()
+        .process.stdout()
+        .split("\n")
+        .filter((line) => line !== "");
       expect(lines.length).toBeGreaterThan(STEPS.length);
       for (const line of lines) {
         const entry = JSON.parse(line) as Record<string, unknown>;
@@ -175,8 +203,14 @@ for (const arch of ARCHS) {
 const bothBuilt = ARCHS.every((arch) => skipReason(arch, "byte-identical comparison") === undefined);
 (bothBuilt ? test : test.skip)("answers byte-identically on x86_64 and arm64", () => {
   const bodies = (arch: LambdaArch): string[] =>
-    runs.get(arch)!.outcomes.map((outcome) =>
-      outcome.kind === "response" ? outcome.body : outcome.kind === "error" ? JSON.stringify(outcome.errorType) : "timeout",
-    );
+    runs
+      .get(arch)!
+      .outcomes.map((outcome) =>
+        outcome.kind === "response"
+          ? outcome.body
+          : outcome.kind === "error"
+            ? JSON.stringify(outcome.errorType)
+            : "timeout",
+      );
   expect(bodies("arm64")).toEqual(bodies("x86_64"));
 });

@@ -205,7 +205,5 @@ export function partsOf(response: { response: Record<string, any> }): ResponsePa
 export function paragraphsOf(ssml: string): string[] {
   const body = ssml.replace(/^<speak>/, "").replace(/<\/speak>$/, "");
   if (!body.startsWith("<p>")) return [body];
-  return body
-    .slice(3, -4)
-    .split("</p><p>");
+  return body.slice(3, -4).split("</p><p>");
 }

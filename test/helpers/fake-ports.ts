@@ -104,9 +104,11 @@ export interface RecordingLogger extends Logger {
 /** Builds a {@link RecordingLogger}. */
 export function createRecordingLogger(): RecordingLogger {
   const entries: LogEntry[] = [];
-  const record = (level: LogEntry["level"]) => (event: string, fields: Record<string, unknown> = {}) => {
-    entries.push({ level, event, fields });
-  };
+  const record =
+    (level: LogEntry["level"]) =>
+    (event: string, fields: Record<string, unknown> = {}) => {
+      entries.push({ level, event, fields });
+    };
   return {
     entries,
     debug: record("debug"),

@@ -9,12 +9,29 @@
 
 /** One scripted answer. Build them with the helpers below (`json`, `status`, `hang`, …). */
 export type FakeStep =
-  | { readonly kind: "body"; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string | Uint8Array }
+  | {
+      readonly kind: "body";
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: string | Uint8Array;
+    }
   | { readonly kind: "delay"; readonly ms: number; readonly then: FakeStep }
-  | { readonly kind: "drip"; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly chunks: readonly string[]; readonly intervalMs: number }
+  | {
+      readonly kind: "drip";
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly chunks: readonly string[];
+      readonly intervalMs: number;
+    }
   | { readonly kind: "hang" }
   | { readonly kind: "reset"; readonly afterBody?: string | undefined }
-  | { readonly kind: "stream"; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly bytes: number; readonly chunkBytes: number };
+  | {
+      readonly kind: "stream";
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly bytes: number;
+      readonly chunkBytes: number;
+    };
 
 /** Status and headers of a scripted answer. */
 export interface StepInit {
@@ -55,7 +72,12 @@ const encoder = new TextEncoder();
 
 /** A JSON answer (status 200 unless given). */
 export function json(body: unknown, init: StepInit = {}): FakeStep {
-  return { kind: "body", status: init.status ?? 200, headers: { ...JSON_HEADERS, ...init.headers }, body: JSON.stringify(body) };
+  return {
+    kind: "body",
+    status: init.status ?? 200,
+    headers: { ...JSON_HEADERS, ...init.headers },
+    body: JSON.stringify(body),
+  };
 }
 
 /** A raw text answer, e.g. invalid JSON served as application/json. */
@@ -85,7 +107,13 @@ export function delayed(ms: number, step: FakeStep): FakeStep {
 
 /** Sends headers at once, then one chunk every `intervalMs`. */
 export function drip(chunks: readonly string[], intervalMs: number, init: StepInit = {}): FakeStep {
-  return { kind: "drip", status: init.status ?? 200, headers: { ...JSON_HEADERS, ...init.headers }, chunks, intervalMs };
+  return {
+    kind: "drip",
+    status: init.status ?? 200,
+    headers: { ...JSON_HEADERS, ...init.headers },
+    chunks,
+    intervalMs,
+  };
 }
 
 /** Never answers (the request stays open until the client gives up or the server stops). */
@@ -128,7 +156,13 @@ export function startFakeHttpServer(): FakeHttpServer {
       request.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
-      requests.push({ method: request.method, path: url.pathname, query: url.search.replace(/^\?/, ""), headers, at: Date.now() });
+      requests.push({
+        method: request.method,
+        path: url.pathname,
+        query: url.search.replace(/^\?/, ""),
+        headers,
+        at: Date.now(),
+      });
 
       const script = scripts.get(`${request.method} ${url.pathname}`);
       const step = script === undefined ? undefined : script.steps[Math.min(script.next, script.steps.length - 1)];

@@ -94,7 +94,12 @@ describe("requests", () => {
 
   test("sends no query string when none is given", async () => {
     server.route("GET", "/plain", json([]));
-    await client().getJson({ path: "plain", operation: "GET plain", schema: ItemsSchema, budget: { deadline: Date.now() + 1_000 } });
+    await client().getJson({
+      path: "plain",
+      operation: "GET plain",
+      schema: ItemsSchema,
+      budget: { deadline: Date.now() + 1_000 },
+    });
     expect(server.requests[0]?.query).toBe("");
   });
 
@@ -281,8 +286,16 @@ describe("bodies", () => {
   test.each([
     ["malformed JSON", text('[{"id": "a",'), "GET bad returned an unreadable body: invalid JSON"],
     ["an empty body", text(""), "GET bad returned an unreadable body: empty body"],
-    ["a body that breaks the schema", json([{ id: 42 }]), "GET bad returned an unreadable body: 0.id: expected string, received number"],
-    ["an object instead of an array", json({ id: "a" }), "GET bad returned an unreadable body: (body): expected Array, received object"],
+    [
+      "a body that breaks the schema",
+      json([{ id: 42 }]),
+      "GET bad returned an unreadable body: 0.id: expected string, received number",
+    ],
+    [
+      "an object instead of an array",
+      json({ id: "a" }),
+      "GET bad returned an unreadable body: (body): expected Array, received object",
+    ],
   ])("rejects %s without retrying", async (_title, step, message) => {
     server.route("GET", "/bad", step);
     const error = await failure(get(client(), "bad"));

@@ -12,7 +12,12 @@ describe("redactSecrets", () => {
     ["a bearer token", "Authorization: Bearer abc.def-ghi", [], "Authorization: Bearer [redacted]"],
     ["a literal secret anywhere", "the key is Kx9/+= indeed", ["Kx9/+="], "the key is [redacted] indeed"],
     ["a URL-encoded secret", "…?q=Kx9%2F%2B%3D", ["Kx9/+="], "…?q=[redacted]"],
-    ["nothing when there is nothing to hide", "GET Line/victoria/Status failed: status 503", ["unused-secret"], "GET Line/victoria/Status failed: status 503"],
+    [
+      "nothing when there is nothing to hide",
+      "GET Line/victoria/Status failed: status 503",
+      ["unused-secret"],
+      "GET Line/victoria/Status failed: status 503",
+    ],
   ])("removes %s", (_title, input, secrets, expected) => {
     expect(redactSecrets(input, secrets)).toBe(expected);
   });

@@ -10,7 +10,11 @@ import type { AttemptFailure } from "../../src/http/index.ts";
 
 const NOW = Date.parse("2025-03-04T10:00:00Z");
 const policy = createRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1_000, minAttemptMs: 50, random: () => 0.5 });
-const status = (code: number, retryAfter: string | null = null): AttemptFailure => ({ kind: "status", status: code, retryAfter });
+const status = (code: number, retryAfter: string | null = null): AttemptFailure => ({
+  kind: "status",
+  status: code,
+  retryAfter,
+});
 
 describe("isRetryableStatus", () => {
   test.each([

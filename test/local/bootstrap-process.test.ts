@@ -20,7 +20,9 @@ for (const arch of ["x86_64", "arm64"] as const) {
   if (!runnable(arch)) {
     console.warn(
       `bootstrap-process tests: skipping ${arch} on this ${HOST} host: ` +
-        (arch === "arm64" ? "qemu-aarch64-static or /usr/aarch64-linux-gnu is missing" : "x86_64 cannot be emulated here"),
+        (arch === "arm64"
+          ? "qemu-aarch64-static or /usr/aarch64-linux-gnu is missing"
+          : "x86_64 cannot be emulated here"),
     );
   }
 }
@@ -184,11 +186,14 @@ describe("spawnBootstrap", () => {
     }
   });
 
-  test.skipIf(!runnable(HOST))("kill() ends a bootstrap waiting in GET /next and exited reports the signal", async () => {
-    const { process: child } = await start(HOST);
-    child.kill("SIGKILL");
-    expect(await child.exited).toBe(137);
-  });
+  test.skipIf(!runnable(HOST))(
+    "kill() ends a bootstrap waiting in GET /next and exited reports the signal",
+    async () => {
+      const { process: child } = await start(HOST);
+      child.kill("SIGKILL");
+      expect(await child.exited).toBe(137);
+    },
+  );
 
   test("names the host architecture the way Lambda does", () => {
     expect(HOST).toBe(process.arch === "arm64" ? "arm64" : "x86_64");

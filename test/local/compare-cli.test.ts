@@ -18,9 +18,16 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = captureIo();
-  const code = await runCli(() => runCompare(argv, { io, env, hostArch: "x86_64", qemuAvailable: () => true }), COMPARE_USAGE, io);
+  const code = await runCli(
+    () => runCompare(argv, { io, env, hostArch: "x86_64", qemuAvailable: () => true }),
+    COMPARE_USAGE,
+    io,
+  );
   return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
@@ -28,7 +35,9 @@ describe("compare --logs", () => {
   test("prints the Markdown table for a text log and a JSON log and warns about skipped lines", async () => {
     const { code, stdout, stderr } = await run(["--logs", fixture("x86_64-text.log"), fixture("arm64-json.log")]);
     expect(code).toBe(0);
-    expect(stdout).toStartWith("### x86_64 vs arm64 (from Lambda REPORT logs)\n\n| Metric | x86_64 | arm64 | Change |\n");
+    expect(stdout).toStartWith(
+      "### x86_64 vs arm64 (from Lambda REPORT logs)\n\n| Metric | x86_64 | arm64 | Change |\n",
+    );
     expect(stdout).toContain("| Cold starts | 2 | 2 | 0.0% |");
     expect(stdout).toContain("| Warm invocations | 3 | 2 | -33.3% |");
     expect(stdout).toContain("x86_64: ");
@@ -38,9 +47,19 @@ describe("compare --logs", () => {
   });
 
   test("prints JSON with --json", async () => {
-    const { code, stdout } = await run(["--logs", fixture("filter-log-events.json"), fixture("console-copy.txt"), "--json"]);
+    const { code, stdout } = await run([
+      "--logs",
+      fixture("filter-log-events.json"),
+      fixture("console-copy.txt"),
+      "--json",
+    ]);
     expect(code).toBe(0);
-    const json = JSON.parse(stdout) as { source: string; x86_64: { coldStarts: number }; arm64: { warmInvocations: number }; rows: unknown[] };
+    const json = JSON.parse(stdout) as {
+      source: string;
+      x86_64: { coldStarts: number };
+      arm64: { warmInvocations: number };
+      rows: unknown[];
+    };
     expect(json.source).toBe("logs");
     expect(json.x86_64.coldStarts).toBe(1);
     expect(json.arm64.warmInvocations).toBe(1);
@@ -50,7 +69,9 @@ describe("compare --logs", () => {
   test("appends the Markdown table to $GITHUB_STEP_SUMMARY", async () => {
     const summary = join(directory, "summary.md");
     await writeFile(summary, "# Earlier step\n");
-    const { code } = await run(["--logs", fixture("x86_64-text.log"), fixture("arm64-json.log"), "--json"], { GITHUB_STEP_SUMMARY: summary });
+    const { code } = await run(["--logs", fixture("x86_64-text.log"), fixture("arm64-json.log"), "--json"], {
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(code).toBe(0);
     const text = await Bun.file(summary).text();
     expect(text).toStartWith("# Earlier step\n### x86_64 vs arm64 (from Lambda REPORT logs)\n");
@@ -87,7 +108,12 @@ describe("compare, other commands", () => {
       source: "local",
       builds: [
         { arch: "x86_64", binary: "/nowhere/x86_64/bootstrap", zip: "/nowhere/lambda-x86_64.zip", emulation: null },
-        { arch: "arm64", binary: "/nowhere/arm64/bootstrap", zip: "/nowhere/lambda-arm64.zip", emulation: "qemu-aarch64-static" },
+        {
+          arch: "arm64",
+          binary: "/nowhere/arm64/bootstrap",
+          zip: "/nowhere/lambda-arm64.zip",
+          emulation: "qemu-aarch64-static",
+        },
       ],
       coldStarts: 3,
       warmInvocations: 20,

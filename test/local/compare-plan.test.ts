@@ -3,13 +3,54 @@ import { UsageError } from "../../src/local/cli-support.ts";
 import { parseCompareArgs, type CompareCommand } from "../../src/local/compare-plan.ts";
 
 test.each<[string[], CompareCommand]>([
-  [[], { command: "local", coldStarts: 5, warmInvocations: 20, line: "victoria", memorySizeMb: 512, distDir: "dist", json: false, dryRun: false }],
   [
-    ["--local", "--cold", "2", "--warm", "0", "--line", "jubilee", "--memory", "1024", "--dist", "out", "--json", "--dry-run"],
-    { command: "local", coldStarts: 2, warmInvocations: 0, line: "jubilee", memorySizeMb: 1024, distDir: "out", json: true, dryRun: true },
+    [],
+    {
+      command: "local",
+      coldStarts: 5,
+      warmInvocations: 20,
+      line: "victoria",
+      memorySizeMb: 512,
+      distDir: "dist",
+      json: false,
+      dryRun: false,
+    },
   ],
-  [["--logs", "x86.log", "arm.log"], { command: "logs", x86Log: "x86.log", armLog: "arm.log", json: false, dryRun: false }],
-  [["x86.log", "--logs", "arm.log", "--json"], { command: "logs", x86Log: "x86.log", armLog: "arm.log", json: true, dryRun: false }],
+  [
+    [
+      "--local",
+      "--cold",
+      "2",
+      "--warm",
+      "0",
+      "--line",
+      "jubilee",
+      "--memory",
+      "1024",
+      "--dist",
+      "out",
+      "--json",
+      "--dry-run",
+    ],
+    {
+      command: "local",
+      coldStarts: 2,
+      warmInvocations: 0,
+      line: "jubilee",
+      memorySizeMb: 1024,
+      distDir: "out",
+      json: true,
+      dryRun: true,
+    },
+  ],
+  [
+    ["--logs", "x86.log", "arm.log"],
+    { command: "logs", x86Log: "x86.log", armLog: "arm.log", json: false, dryRun: false },
+  ],
+  [
+    ["x86.log", "--logs", "arm.log", "--json"],
+    { command: "logs", x86Log: "x86.log", armLog: "arm.log", json: true, dryRun: false },
+  ],
   [["--help"], { command: "help" }],
 ])("reads the arguments %j", (argv, command) => {
   expect(parseCompareArgs(argv)).toEqual(command);

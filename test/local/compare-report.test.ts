@@ -11,7 +11,8 @@ import {
 } from "../../src/local/compare-report.ts";
 import { parseReportLines } from "../../src/local/report-parser.ts";
 
-const fixture = (name: string): Promise<string> => Bun.file(new URL(`../fixtures/local/${name}`, import.meta.url)).text();
+const fixture = (name: string): Promise<string> =>
+  Bun.file(new URL(`../fixtures/local/${name}`, import.meta.url)).text();
 
 const x86Local: LocalMeasurements = {
   arch: "x86_64",
@@ -79,7 +80,12 @@ describe("local runs", () => {
       "Memory size",
       "Failed invocations",
     ]);
-    expect(byMetric["Published size (zip)"]).toMatchObject({ x86_64: 33_554_432, arm64: 31_457_280, changePercent: -6.25, affectedByEmulation: false });
+    expect(byMetric["Published size (zip)"]).toMatchObject({
+      x86_64: 33_554_432,
+      arm64: 31_457_280,
+      changePercent: -6.25,
+      affectedByEmulation: false,
+    });
     expect(byMetric["Init duration, median"]).toMatchObject({ x86_64: 40, arm64: 450, affectedByEmulation: true });
     expect(byMetric["Init duration, median"]?.changePercent).toBeCloseTo(1025, 6);
     expect(byMetric["Files in the zip"]?.changePercent).toBe(0);
@@ -118,13 +124,19 @@ describe("local runs", () => {
   });
 
   test("adds caller notes under the table and marks nothing when both ran natively", () => {
-    const table = renderCompareTable(summariseLocalRuns(x86Local), summariseLocalRuns({ ...armLocal, emulation: undefined }), {
-      title: "Custom title",
-      lines: ["5 cold starts and 20 warm invocations per build."],
-    });
+    const table = renderCompareTable(
+      summariseLocalRuns(x86Local),
+      summariseLocalRuns({ ...armLocal, emulation: undefined }),
+      {
+        title: "Custom title",
+        lines: ["5 cold starts and 20 warm invocations per build."],
+      },
+    );
     expect(table).toStartWith("### Custom title\n");
     expect(table).not.toContain("†");
-    expect(table).toEndWith("| Failed invocations | 0 | 0 | 0.0% |\n\n5 cold starts and 20 warm invocations per build.\n");
+    expect(table).toEndWith(
+      "| Failed invocations | 0 | 0 | 0.0% |\n\n5 cold starts and 20 warm invocations per build.\n",
+    );
   });
 });
 
@@ -171,7 +183,12 @@ describe("Lambda logs", () => {
   });
 
   test("prints dashes when one side has no warm invocations", () => {
-    const x86 = summariseReports("x86_64", parseReportLines("REPORT RequestId: a\tDuration: 40.00 ms\tBilled Duration: 180 ms\tMemory Size: 512 MB\tMax Memory Used: 60 MB\tInit Duration: 140.00 ms"));
+    const x86 = summariseReports(
+      "x86_64",
+      parseReportLines(
+        "REPORT RequestId: a\tDuration: 40.00 ms\tBilled Duration: 180 ms\tMemory Size: 512 MB\tMax Memory Used: 60 MB\tInit Duration: 140.00 ms",
+      ),
+    );
     const arm = summariseReports("arm64", parseReportLines(""));
     const table = renderCompareTable(x86, arm);
     expect(table).toContain("| Warm invocation duration, median | – | – | – |");

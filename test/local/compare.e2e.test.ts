@@ -16,7 +16,9 @@ import { DIST, skipReason } from "./helpers/builds.ts";
 const reasons = [skipReason("x86_64", "compare end-to-end tests"), skipReason("arm64", "compare end-to-end tests")];
 const zipsBuilt = (["x86_64", "arm64"] as const).every((arch) => existsSync(zipPath(DIST, arch)));
 if (!zipsBuilt && reasons.every((reason) => reason === undefined)) {
-  console.warn("\n⚠⚠⚠ compare end-to-end tests: a dist/lambda-<arch>.zip is missing (did the build fail?); the zip rows are not checked ⚠⚠⚠\n");
+  console.warn(
+    "\n⚠⚠⚠ compare end-to-end tests: a dist/lambda-<arch>.zip is missing (did the build fail?); the zip rows are not checked ⚠⚠⚠\n",
+  );
 }
 
 describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare --local", () => {
@@ -34,7 +36,13 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
     const summary = join(directory, "summary.md");
     const io = captureIo();
     const code = await runCli(
-      () => runCompare(["--local", "--cold", "2", "--warm", "3", "--dist", DIST], { io, env: { GITHUB_STEP_SUMMARY: summary }, hostArch: hostArch(), qemuAvailable }),
+      () =>
+        runCompare(["--local", "--cold", "2", "--warm", "3", "--dist", DIST], {
+          io,
+          env: { GITHUB_STEP_SUMMARY: summary },
+          hostArch: hostArch(),
+          qemuAvailable,
+        }),
       COMPARE_USAGE,
       io,
     );
@@ -42,7 +50,9 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
     expect(code).toBe(0);
     expect(out).toStartWith("### x86_64 vs arm64 (local runs)\n");
     if (zipsBuilt) {
-      expect(out).toMatch(/\| Published size \(zip\) \| [\d.]+ MiB \([\d,]+ B\) \| [\d.]+ MiB \([\d,]+ B\) \| [-+]?[\d.,]+% \|/);
+      expect(out).toMatch(
+        /\| Published size \(zip\) \| [\d.]+ MiB \([\d,]+ B\) \| [\d.]+ MiB \([\d,]+ B\) \| [-+]?[\d.,]+% \|/,
+      );
       expect(out).toContain("| Files in the zip | 1 | 1 | 0.0% |");
     }
     expect(out).toMatch(/\| Executable size \| [\d.]+ MiB \([\d,]+ B\) \| [\d.]+ MiB \([\d,]+ B\) \| [-+]?[\d.,]+% \|/);
@@ -61,7 +71,13 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
   test("gives the same measurements as JSON", async () => {
     const io = captureIo();
     const code = await runCli(
-      () => runCompare(["--cold", "1", "--warm", "1", "--json", "--dist", DIST], { io, env: {}, hostArch: hostArch(), qemuAvailable }),
+      () =>
+        runCompare(["--cold", "1", "--warm", "1", "--json", "--dist", DIST], {
+          io,
+          env: {},
+          hostArch: hostArch(),
+          qemuAvailable,
+        }),
       COMPARE_USAGE,
       io,
     );
@@ -77,6 +93,8 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
       expect(result.warm?.count).toBe(1);
       expect(result.maxMemoryUsedMb).toBeGreaterThan(0);
     }
-    expect(json.arm64.emulation).toBe(hostArch() === "x86_64" ? "qemu-aarch64-static" : (undefined as unknown as string));
+    expect(json.arm64.emulation).toBe(
+      hostArch() === "x86_64" ? "qemu-aarch64-static" : (undefined as unknown as string),
+    );
   }, 30_000);
 });

@@ -50,7 +50,11 @@ describe("GET /next", () => {
     const deadline = Number(response.headers.get("Lambda-Runtime-Deadline-Ms"));
     expect(deadline).toBeGreaterThanOrEqual(before + 5_000);
     expect(deadline).toBeLessThan(Date.now() + 5_100);
-    for (const absent of ["Lambda-Runtime-Trace-Id", "Lambda-Runtime-Client-Context", "Lambda-Runtime-Cognito-Identity"]) {
+    for (const absent of [
+      "Lambda-Runtime-Trace-Id",
+      "Lambda-Runtime-Client-Context",
+      "Lambda-Runtime-Cognito-Identity",
+    ]) {
       expect(response.headers.has(absent)).toBe(false);
     }
   });
@@ -95,7 +99,9 @@ describe("GET /next", () => {
 
   test("gives an event to a live poll rather than to one whose client went away", async () => {
     const controller = new AbortController();
-    const abandoned = fetch(url("invocation/next"), { signal: controller.signal, timeout: false }).catch(() => "aborted");
+    const abandoned = fetch(url("invocation/next"), { signal: controller.signal, timeout: false }).catch(
+      () => "aborted",
+    );
     await emulator.waitForNext();
     controller.abort();
     expect(await abandoned).toBe("aborted");
@@ -128,7 +134,12 @@ describe("POST /invocation/{id}/response", () => {
     const answer = await post(`invocation/${id}/response`, '{"version":"1.0"}', { "Content-Type": "application/json" });
     expect(answer.status).toBe(202);
     expect(await answer.json()).toEqual({ status: "OK" });
-    expect(await outcome).toMatchObject({ kind: "response", requestId: id, body: '{"version":"1.0"}', json: { version: "1.0" } });
+    expect(await outcome).toMatchObject({
+      kind: "response",
+      requestId: id,
+      body: '{"version":"1.0"}',
+      json: { version: "1.0" },
+    });
     expect((await outcome).durationMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -198,7 +209,9 @@ describe("POST /invocation/{id}/error and /init/error", () => {
   test("resolves initError and fails every queued invocation with it", async () => {
     const queued = emulator.invoke({ first: true }, { requestId: "queued-1" });
     const body = { errorMessage: "bad config", errorType: "ConfigError", stackTrace: [] };
-    const answer = await post("init/error", JSON.stringify(body), { "Lambda-Runtime-Function-Error-Type": "ConfigError" });
+    const answer = await post("init/error", JSON.stringify(body), {
+      "Lambda-Runtime-Function-Error-Type": "ConfigError",
+    });
     expect(answer.status).toBe(202);
     expect(await emulator.initError).toEqual({ errorType: "ConfigError", body });
     expect(await queued).toMatchObject({ kind: "error", requestId: "queued-1", errorType: "ConfigError", body });
@@ -256,16 +269,19 @@ describe("injected faults", () => {
     expect((await waiting).status).toBe(500);
   });
 
-  test.each(["next", "response", "error"] as const)("drops the connection on %s (the client sees ECONNRESET)", async (on) => {
-    emulator.injectFault({ on, drop: true });
-    let id = "any";
-    if (on !== "next") {
-      void emulator.invoke({});
-      id = await take();
-    }
-    const attempt = on === "next" ? next() : post(`invocation/${id}/${on}`, "{}");
-    await expect(attempt).rejects.toMatchObject({ code: "ECONNRESET" });
-  });
+  test.each(["next", "response", "error"] as const)(
+    "drops the connection on %s (the client sees ECONNRESET)",
+    async (on) => {
+      emulator.injectFault({ on, drop: true });
+      let id = "any";
+      if (on !== "next") {
+        void emulator.invoke({});
+        id = await take();
+      }
+      const attempt = on === "next" ? next() : post(`invocation/${id}/${on}`, "{}");
+      await expect(attempt).rejects.toMatchObject({ code: "ECONNRESET" });
+    },
+  );
 
   test("records every request, faulted ones included", async () => {
     emulator.injectFault({ on: "response", status: 500 });

@@ -1,17 +1,33 @@
 import { expect, test } from "bun:test";
-import { buildEvent, EVENT_KINDS, isEventKind, LOCAL_SKILL_ID, requestNameOf, type EventKind } from "../../src/local/events.ts";
+import {
+  buildEvent,
+  EVENT_KINDS,
+  isEventKind,
+  LOCAL_SKILL_ID,
+  requestNameOf,
+  type EventKind,
+} from "../../src/local/events.ts";
 
-const fixed = { newId: (): string => "0f1e2d3c-4b5a-4697-8877-665544332211", now: new Date("2026-03-14T08:15:02.118Z") };
+const fixed = {
+  newId: (): string => "0f1e2d3c-4b5a-4697-8877-665544332211",
+  now: new Date("2026-03-14T08:15:02.118Z"),
+};
 
 test.each<[EventKind, Record<string, unknown>]>([
   ["launch", { type: "LaunchRequest" }],
   ["status", { type: "IntentRequest", intent: { name: "StatusIntent", confirmationStatus: "NONE" } }],
-  ["disruption", { type: "IntentRequest", intent: { name: "DisruptionIntent", confirmationStatus: "NONE", slots: {} } }],
+  [
+    "disruption",
+    { type: "IntentRequest", intent: { name: "DisruptionIntent", confirmationStatus: "NONE", slots: {} } },
+  ],
   ["commute", { type: "IntentRequest", intent: { name: "CommuteIntent", confirmationStatus: "NONE", slots: {} } }],
   ["help", { type: "IntentRequest", intent: { name: "AMAZON.HelpIntent", confirmationStatus: "NONE", slots: {} } }],
   ["stop", { type: "IntentRequest", intent: { name: "AMAZON.StopIntent", confirmationStatus: "NONE", slots: {} } }],
   ["cancel", { type: "IntentRequest", intent: { name: "AMAZON.CancelIntent", confirmationStatus: "NONE", slots: {} } }],
-  ["unknown", { type: "IntentRequest", intent: { name: "AMAZON.FallbackIntent", confirmationStatus: "NONE", slots: {} } }],
+  [
+    "unknown",
+    { type: "IntentRequest", intent: { name: "AMAZON.FallbackIntent", confirmationStatus: "NONE", slots: {} } },
+  ],
   ["end", { type: "SessionEndedRequest", reason: "USER_INITIATED" }],
 ])("builds a %s event with the envelope Alexa sends", (kind, request) => {
   const event = buildEvent(kind, fixed);
@@ -23,7 +39,11 @@ test.each<[EventKind, Record<string, unknown>]>([
   });
   expect(event).toMatchObject({
     version: "1.0",
-    session: { application: { applicationId: LOCAL_SKILL_ID }, attributes: {}, user: { userId: expect.stringMatching(/^amzn1\.ask\.account\./) } },
+    session: {
+      application: { applicationId: LOCAL_SKILL_ID },
+      attributes: {},
+      user: { userId: expect.stringMatching(/^amzn1\.ask\.account\./) },
+    },
     context: { System: { application: { applicationId: LOCAL_SKILL_ID } } },
   });
 });
@@ -48,7 +68,11 @@ test("resolves a model value of the LINE slot the way Alexa does", () => {
 
 test("leaves a value Alexa would not match unresolved", () => {
   const event = buildEvent("status", { ...fixed, line: "the number 73 bus" });
-  const slot = (event.request["intent"] as { slots: { LINE: { resolutions: { resolutionsPerAuthority: Array<Record<string, unknown>> } } } }).slots.LINE;
+  const slot = (
+    event.request["intent"] as {
+      slots: { LINE: { resolutions: { resolutionsPerAuthority: Array<Record<string, unknown>> } } };
+    }
+  ).slots.LINE;
   expect(slot.resolutions.resolutionsPerAuthority[0]).toEqual({
     authority: `amzn1.er-authority.echo-sdk.${LOCAL_SKILL_ID}.LINE_NAME`,
     status: { code: "ER_SUCCESS_NO_MATCH" },

@@ -1,9 +1,31 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { answerFromRecordings, DEFAULT_RECORDINGS, RECORDED_ACCESS_TOKEN, startFakeBackends } from "../../src/local/fake-backends.ts";
+import {
+  answerFromRecordings,
+  DEFAULT_RECORDINGS,
+  RECORDED_ACCESS_TOKEN,
+  startFakeBackends,
+} from "../../src/local/fake-backends.ts";
 
 const ALL_LINES = [
-  "bakerloo", "central", "circle", "district", "dlr", "elizabeth", "hammersmith-city", "jubilee", "liberty", "lioness",
-  "metropolitan", "mildmay", "northern", "piccadilly", "suffragette", "victoria", "waterloo-city", "weaver", "windrush",
+  "bakerloo",
+  "central",
+  "circle",
+  "district",
+  "dlr",
+  "elizabeth",
+  "hammersmith-city",
+  "jubilee",
+  "liberty",
+  "lioness",
+  "metropolitan",
+  "mildmay",
+  "northern",
+  "piccadilly",
+  "suffragette",
+  "victoria",
+  "waterloo-city",
+  "weaver",
+  "windrush",
 ];
 
 const get = (path: string, headers: Record<string, string> = {}): Response =>
@@ -18,7 +40,12 @@ describe("recordings", () => {
   });
 
   test("hold disruptions for the four modes the skill asks about", () => {
-    expect(Object.keys(DEFAULT_RECORDINGS.disruptionsByMode).sort()).toEqual(["dlr", "elizabeth-line", "overground", "tube"]);
+    expect(Object.keys(DEFAULT_RECORDINGS.disruptionsByMode).sort()).toEqual([
+      "dlr",
+      "elizabeth-line",
+      "overground",
+      "tube",
+    ]);
   });
 });
 
@@ -39,17 +66,31 @@ describe("TfL routes", () => {
   test("answers an unknown line id with TfL's 404", async () => {
     const response = get("/Line/victoria,drain/Status");
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ httpStatusCode: 404, message: "The following line ids are not recognised: drain" });
+    expect(await response.json()).toMatchObject({
+      httpStatusCode: 404,
+      message: "The following line ids are not recognised: drain",
+    });
   });
 
   test("answers the Overground mode with its six lines", async () => {
     const body = (await get("/Line/Mode/overground/Status").json()) as Array<{ id: string }>;
-    expect(body.map((line) => line.id).sort()).toEqual(["liberty", "lioness", "mildmay", "suffragette", "weaver", "windrush"]);
+    expect(body.map((line) => line.id).sort()).toEqual([
+      "liberty",
+      "lioness",
+      "mildmay",
+      "suffragette",
+      "weaver",
+      "windrush",
+    ]);
   });
 
   test("answers disruptions for several modes in the order asked", async () => {
-    const body = (await get("/Line/Mode/dlr%2Celizabeth-line%2Coverground%2Ctube/Disruption").json()) as Array<{ description: string }>;
-    const expected = ["dlr", "elizabeth-line", "overground", "tube"].flatMap((mode) => DEFAULT_RECORDINGS.disruptionsByMode[mode] ?? []);
+    const body = (await get("/Line/Mode/dlr%2Celizabeth-line%2Coverground%2Ctube/Disruption").json()) as Array<{
+      description: string;
+    }>;
+    const expected = ["dlr", "elizabeth-line", "overground", "tube"].flatMap(
+      (mode) => DEFAULT_RECORDINGS.disruptionsByMode[mode] ?? [],
+    );
     expect(body).toEqual(expected as Array<{ description: string }>);
     expect(body.length).toBeGreaterThan(0);
   });
@@ -59,7 +100,9 @@ describe("TfL routes", () => {
   });
 
   test("refuses anything but GET", () => {
-    expect(answerFromRecordings(new Request("http://127.0.0.1:1/Line/victoria/Status", { method: "POST" })).status).toBe(405);
+    expect(
+      answerFromRecordings(new Request("http://127.0.0.1:1/Line/victoria/Status", { method: "POST" })).status,
+    ).toBe(405);
   });
 });
 

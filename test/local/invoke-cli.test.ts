@@ -11,9 +11,16 @@ import { captureIo } from "./helpers/capture-io.ts";
 
 const fixture = (name: string): string => new URL(`../fixtures/local/${name}`, import.meta.url).pathname;
 
-async function run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const io = captureIo();
-  const code = await runCli(() => runInvoke(argv, { io, env, hostArch: "x86_64", qemuAvailable: () => false }), INVOKE_USAGE, io);
+  const code = await runCli(
+    () => runInvoke(argv, { io, env, hostArch: "x86_64", qemuAvailable: () => false }),
+    INVOKE_USAGE,
+    io,
+  );
   return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
@@ -27,21 +34,36 @@ describe("invoke without running a binary", () => {
   test("plans an offline run against the local fakes with --dry-run", async () => {
     const { code, stdout } = await run(["--dry-run", "--arch", "both", "--line", "dlr"], { TFL_APP_KEY: "key-1" });
     expect(code).toBe(0);
-    const plan = JSON.parse(stdout) as { builds: unknown[]; backends: string; env: Record<string, string>; event: { request: unknown } };
+    const plan = JSON.parse(stdout) as {
+      builds: unknown[];
+      backends: string;
+      env: Record<string, string>;
+      event: { request: unknown };
+    };
     expect(plan.builds).toEqual([
       { arch: "x86_64", binary: "dist/x86_64/bootstrap", emulation: null },
       { arch: "arm64", binary: "dist/arm64/bootstrap", emulation: "qemu-aarch64-static" },
     ]);
     expect(plan.backends).toBe("offline (recordings on 127.0.0.1)");
-    expect(plan.env).toMatchObject({ SKILL_ID: LOCAL_SKILL_ID, VERIFY_SKILL_ID: "true", AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512" });
+    expect(plan.env).toMatchObject({
+      SKILL_ID: LOCAL_SKILL_ID,
+      VERIFY_SKILL_ID: "true",
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
+    });
     expect(plan.env["TFL_API_URL"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(plan.env["SKILL_API_URL"]).toBe(plan.env["TFL_API_URL"] as string);
     expect(plan.env).not.toHaveProperty("TFL_APP_KEY");
-    expect(plan.event.request).toMatchObject({ type: "IntentRequest", intent: { name: "StatusIntent", slots: { LINE: { value: "dlr" } } } });
+    expect(plan.event.request).toMatchObject({
+      type: "IntentRequest",
+      intent: { name: "StatusIntent", slots: { LINE: { value: "dlr" } } },
+    });
   });
 
   test("plans a live run with TfL's default URL and the caller's key, redacted", async () => {
-    const { code, stdout } = await run(["--dry-run", "--live", "--intent", "disruption"], { TFL_APP_KEY: "key-1", TFL_APP_ID: "id-1" });
+    const { code, stdout } = await run(["--dry-run", "--live", "--intent", "disruption"], {
+      TFL_APP_KEY: "key-1",
+      TFL_APP_ID: "id-1",
+    });
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as { backends: string; env: Record<string, string> };
     expect(plan.backends).toBe("live (TfL and the skill API over the network)");
@@ -55,14 +77,21 @@ describe("invoke without running a binary", () => {
     const { code, stdout } = await run(["--dry-run", "--event", fixture("status-event.json")]);
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as { env: Record<string, string>; event: unknown };
-    expect(plan.env).toMatchObject({ SKILL_ID: "amzn1.ask.skill.e41c07b2-6d5a-4f83-9b1e-2a7c5d0f8e36", VERIFY_SKILL_ID: "true" });
+    expect(plan.env).toMatchObject({
+      SKILL_ID: "amzn1.ask.skill.e41c07b2-6d5a-4f83-9b1e-2a7c5d0f8e36",
+      VERIFY_SKILL_ID: "true",
+    });
     expect(plan.event).toMatchObject({ request: { intent: { slots: { LINE: { value: "Jubilee" } } } } });
   });
 
   test.each([
     [["--event", "/no/such/event.json"], 2, "--event /no/such/event.json: no such file"],
     [["--event", fixture("x86_64-text.log")], 2, "is not JSON"],
-    [["--dist", "/no/such/dist"], 1, "/no/such/dist/x86_64/bootstrap does not exist: build it first with `bun run build`"],
+    [
+      ["--dist", "/no/such/dist"],
+      1,
+      "/no/such/dist/x86_64/bootstrap does not exist: build it first with `bun run build`",
+    ],
     [["--arch", "sparc"], 2, '--arch must be x86_64, arm64 or both, not "sparc"'],
   ])("refuses the arguments %j", async (argv, exitCode, message) => {
     const { code, stderr } = await run(argv);
@@ -77,7 +106,9 @@ describe("invoke without running a binary", () => {
       await writeFile(join(dist, "arm64", "bootstrap"), "");
       const { code, stderr } = await run(["--arch", "arm64", "--dist", dist]);
       expect(code).toBe(1);
-      expect(stderr).toContain("is arm64 and this host is x86_64: it needs qemu-aarch64-static, which is not installed");
+      expect(stderr).toContain(
+        "is arm64 and this host is x86_64: it needs qemu-aarch64-static, which is not installed",
+      );
     } finally {
       await rm(dist, { recursive: true, force: true });
     }
@@ -91,7 +122,10 @@ describe("what one invocation prints", () => {
     phase: "invoke",
     cold: true,
     body: '{"version":"1.0","response":{"outputSpeech":{"type":"SSML","ssml":"<speak><p>Good service.</p></speak>"},"shouldEndSession":true}}',
-    json: { version: "1.0", response: { outputSpeech: { type: "SSML", ssml: "<speak><p>Good service.</p></speak>" }, shouldEndSession: true } },
+    json: {
+      version: "1.0",
+      response: { outputSpeech: { type: "SSML", ssml: "<speak><p>Good service.</p></speak>" }, shouldEndSession: true },
+    },
     errorType: undefined,
     message: undefined,
     report: {
@@ -116,7 +150,12 @@ describe("what one invocation prints", () => {
   });
 
   test("adds the backend calls, the raw JSON, the function's logs and the emulation label on request", () => {
-    const lines = renderInvocation(base, { json: true, logs: true, emulation: "qemu-aarch64-static", backendCalls: ["GET /Line/victoria/Status → 200"] });
+    const lines = renderInvocation(base, {
+      json: true,
+      logs: true,
+      emulation: "qemu-aarch64-static",
+      backendCalls: ["GET /Line/victoria/Status → 200"],
+    });
     expect(lines).toEqual([
       "Alexa says   Good service.",
       "Session      ends",
@@ -133,7 +172,14 @@ describe("what one invocation prints", () => {
 
   test("says a timeout the way Lambda does", () => {
     const lines = renderInvocation(
-      { ...base, status: "timeout", body: undefined, json: undefined, message: "Task timed out after 10.00 seconds", report: { ...base.report, status: "timeout" } },
+      {
+        ...base,
+        status: "timeout",
+        body: undefined,
+        json: undefined,
+        message: "Task timed out after 10.00 seconds",
+        report: { ...base.report, status: "timeout" },
+      },
       plain,
     );
     expect(lines[0]).toBe("✗ Task timed out after 10.00 seconds");
@@ -143,16 +189,24 @@ describe("what one invocation prints", () => {
   test("names the error type of a failed invocation and of a failed init", () => {
     const failed = { ...base, status: "error" as const, errorType: "SkillIdMismatchError", message: "wrong skill" };
     expect(renderInvocation(failed, plain)[0]).toBe("✗ Invocation error: SkillIdMismatchError: wrong skill");
-    expect(renderInvocation({ ...failed, phase: "init", errorType: "Runtime.ExitError", message: undefined }, plain)[0]).toBe(
-      "✗ Init error: Runtime.ExitError",
-    );
+    expect(
+      renderInvocation({ ...failed, phase: "init", errorType: "Runtime.ExitError", message: undefined }, plain)[0],
+    ).toBe("✗ Init error: Runtime.ExitError");
   });
 });
 
 test.each([
   ["status event by its line", { source: "kind", kind: "status", line: "victoria" }, 'StatusIntent, LINE "victoria"'],
-  ["commute event with a token as linked", { source: "kind", kind: "commute", accessToken: "t" }, "CommuteIntent, linked account"],
-  ["commute event without a token as not linked", { source: "kind", kind: "commute" }, "CommuteIntent, account not linked"],
+  [
+    "commute event with a token as linked",
+    { source: "kind", kind: "commute", accessToken: "t" },
+    "CommuteIntent, linked account",
+  ],
+  [
+    "commute event without a token as not linked",
+    { source: "kind", kind: "commute" },
+    "CommuteIntent, account not linked",
+  ],
   ["help event by its intent name", { source: "kind", kind: "help" }, "AMAZON.HelpIntent"],
   ["event file by its path", { source: "file", path: "a.json" }, "event from a.json"],
 ] as const)("describes a %s", (_title, source, text) => {

@@ -45,7 +45,10 @@ describe("arguments", () => {
     [["--intent", "disruption"], { event: { source: "kind", kind: "disruption" } }],
     [["--intent", "commute"], { event: { source: "kind", kind: "commute", accessToken: RECORDED_ACCESS_TOKEN } }],
     [["--intent", "commute", "--token", "abc"], { event: { source: "kind", kind: "commute", accessToken: "abc" } }],
-    [["--intent", "commute", "--live"], { live: true, event: { source: "kind", kind: "commute", accessToken: undefined } }],
+    [
+      ["--intent", "commute", "--live"],
+      { live: true, event: { source: "kind", kind: "commute", accessToken: undefined } },
+    ],
     [["--intent", "end"], { event: { source: "kind", kind: "end" } }],
     [["--event", "my.json"], { event: { source: "file", path: "my.json" } }],
     [["--arch", "both"], { archs: ["x86_64", "arm64"] }],
@@ -65,7 +68,10 @@ describe("arguments", () => {
 
   test.each([
     [["--arch", "sparc"], '--arch must be x86_64, arm64 or both, not "sparc"'],
-    [["--intent", "weather"], "--intent must be one of launch, status, disruption, commute, help, stop, cancel, unknown, end, not \"weather\""],
+    [
+      ["--intent", "weather"],
+      '--intent must be one of launch, status, disruption, commute, help, stop, cancel, unknown, end, not "weather"',
+    ],
     [["--intent", "help", "--line", "victoria"], "--line goes with --intent status, not --intent help"],
     [["--token", "abc"], "--token goes with --intent commute, not --intent status"],
     [["--event", "a.json", "--line", "victoria"], "--event cannot be combined with --line, --intent or --token"],
@@ -82,7 +88,13 @@ describe("arguments", () => {
 
 describe("the function's environment", () => {
   const backends = { tflApiUrl: "http://127.0.0.1:4001/", skillApiUrl: "http://127.0.0.1:4001/" };
-  const caller = { TFL_APP_ID: "id-1", TFL_APP_KEY: "key-1", AWS_LAMBDA_LOG_FORMAT: "Text", HOME: "/root", LOG_LEVEL: "" };
+  const caller = {
+    TFL_APP_ID: "id-1",
+    TFL_APP_KEY: "key-1",
+    AWS_LAMBDA_LOG_FORMAT: "Text",
+    HOME: "/root",
+    LOG_LEVEL: "",
+  };
 
   test("points the binary at the local fakes offline, verifies the skill id and keeps the caller's keys out", () => {
     expect(buildFunctionEnv({ live: false, memorySizeMb: 512 }, backends, LOCAL_SKILL_ID, caller)).toEqual({
@@ -114,8 +126,12 @@ describe("the function's environment", () => {
   });
 
   test("turns the skill id check off for an event that carries none", () => {
-    expect(buildFunctionEnv({ live: false, memorySizeMb: 512 }, backends, undefined, {})).toMatchObject({ VERIFY_SKILL_ID: "false" });
-    expect(buildFunctionEnv({ live: false, memorySizeMb: 512 }, backends, undefined, {})).not.toHaveProperty("SKILL_ID");
+    expect(buildFunctionEnv({ live: false, memorySizeMb: 512 }, backends, undefined, {})).toMatchObject({
+      VERIFY_SKILL_ID: "false",
+    });
+    expect(buildFunctionEnv({ live: false, memorySizeMb: 512 }, backends, undefined, {})).not.toHaveProperty(
+      "SKILL_ID",
+    );
   });
 
   test("needs the fakes for an offline run", () => {
@@ -133,8 +149,19 @@ describe("the function's environment", () => {
 
 describe("the skill id", () => {
   test.each<[string, unknown, string | undefined]>([
-    ["the context's", { context: { System: { application: { applicationId: "a" } } }, session: { application: { applicationId: "b" } } }, "a"],
-    ["the session's when the context has none", { context: null, session: { application: { applicationId: "b" } } }, "b"],
+    [
+      "the context's",
+      {
+        context: { System: { application: { applicationId: "a" } } },
+        session: { application: { applicationId: "b" } },
+      },
+      "a",
+    ],
+    [
+      "the session's when the context has none",
+      { context: null, session: { application: { applicationId: "b" } } },
+      "b",
+    ],
     ["none", { request: {} }, undefined],
     ["none from a non-object", "text", undefined],
   ])("reads %s", (_title, event, id) => {

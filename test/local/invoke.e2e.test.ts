@@ -29,70 +29,150 @@ interface AlexaBody {
   };
 }
 
-type Case = readonly [title: string, kind: EventKind, options: EventOptions, check: (body: AlexaBody, said: string) => void];
+type Case = readonly [
+  title: string,
+  kind: EventKind,
+  options: EventOptions,
+  check: (body: AlexaBody, said: string) => void,
+];
 
 const CASES: readonly Case[] = [
-  ["a launch request, keeping the session open", "launch", {}, (body, said) => {
-    expect(said).toContain("Welcome to London Travel");
-    expect(body.response.shouldEndSession).toBe(false);
-    expect(speechText(body.response.reprompt?.outputSpeech)).toBeDefined();
-  }],
-  ["the Victoria line's good service", "status", { line: "victoria" }, (body, said) => {
-    expect(said).toBe("The Victoria line has a good service.");
-    expect(body.response.card?.title).toBe("Victoria Line Status");
-    expect(body.response.shouldEndSession).toBe(true);
-  }],
-  ["the District line's closure from TfL's reason, without its prefix", "status", { line: "District" }, (_body, said) => {
-    expect(said).toContain("Earl's Court and Wimbledon");
-    expect(said).not.toContain("District Line:");
-  }],
-  ["the Waterloo & City line as closed", "status", { line: "waterloo and city" }, (_body, said) => {
-    expect(said).toContain("is closed");
-  }],
-  ["the Elizabeth line by a synonym, ignoring next week's planned work", "status", { line: "lizzie" }, (body, said) => {
-    expect(said).toContain("Elizabeth line has a good service");
-    expect(body.response.card?.title).toBe("Elizabeth line Status");
-  }],
-  ["the DLR spelt out", "status", { line: "the DLR" }, (body, said) => {
-    expect(said).toContain("D.L.R.");
-    expect(body.response.card?.title).toBe("DLR Status");
-  }],
-  ["the six Overground lines in one answer", "status", { line: "overground" }, (_body, said) => {
-    expect(said).toContain("Mildmay");
-    expect(said).toContain("Windrush");
-  }],
-  ["a line it does not know, keeping the session open", "status", { line: "the number 73 bus" }, (body, said) => {
-    expect(said).toContain("not sure which line");
-    expect(body.response.shouldEndSession).toBe(false);
-  }],
-  ["disruption on several lines", "disruption", {}, (body, said) => {
-    expect(said).toContain("Stanmore and Stratford");
-    expect(said).toContain("Surrey Quays");
-    expect(body.response.card?.title).toBe("Current Disruption");
-  }],
-  ["the commute of a linked account", "commute", { accessToken: RECORDED_ACCESS_TOKEN }, (body, said) => {
-    expect(said).toContain("Jubilee");
-    expect(said).toContain("Victoria");
-    expect(body.response.card?.title).toBe("Commute Status");
-  }],
-  ["the commute of an account that is not linked, with a link card", "commute", {}, (body, said) => {
-    expect(said).toContain("link your London Travel account");
-    expect(body.response.card?.type).toBe("LinkAccount");
-  }],
-  ["help, keeping the session open", "help", {}, (body, said) => {
-    expect(said).toContain("What would you like to know?");
-    expect(body.response.shouldEndSession).toBe(false);
-  }],
-  ["stop by ending the session without a word", "stop", {}, (body, said) => {
-    expect(said).toBe("");
-    expect(body.response.shouldEndSession).toBe(true);
-  }],
-  ["an unknown intent", "unknown", {}, (_body, said) => {
-    expect(said).toContain("can't help with that");
-  }],
-  ["a session end with an empty response", "end", {}, (body) => {
-    expect(body).toEqual({ version: "1.0", response: {} });
-  }],
+  [
+    "a launch request, keeping the session open",
+    "launch",
+    {},
+    (body, said) => {
+      expect(said).toContain("Welcome to London Travel");
+      expect(body.response.shouldEndSession).toBe(false);
+      expect(speechText(body.response.reprompt?.outputSpeech)).toBeDefined();
+    },
+  ],
+  [
+    "the Victoria line's good service",
+    "status",
+    { line: "victoria" },
+    (body, said) => {
+      expect(said).toBe("The Victoria line has a good service.");
+      expect(body.response.card?.title).toBe("Victoria Line Status");
+      expect(body.response.shouldEndSession).toBe(true);
+    },
+  ],
+  [
+    "the District line's closure from TfL's reason, without its prefix",
+    "status",
+    { line: "District" },
+    (_body, said) => {
+      expect(said).toContain("Earl's Court and Wimbledon");
+      expect(said).not.toContain("District Line:");
+    },
+  ],
+  [
+    "the Waterloo & City line as closed",
+    "status",
+    { line: "waterloo and city" },
+    (_body, said) => {
+      expect(said).toContain("is closed");
+    },
+  ],
+  [
+    "the Elizabeth line by a synonym, ignoring next week's planned work",
+    "status",
+    { line: "lizzie" },
+    (body, said) => {
+      expect(said).toContain("Elizabeth line has a good service");
+      expect(body.response.card?.title).toBe("Elizabeth line Status");
+    },
+  ],
+  [
+    "the DLR spelt out",
+    "status",
+    { line: "the DLR" },
+    (body, said) => {
+      expect(said).toContain("D.L.R.");
+      expect(body.response.card?.title).toBe("DLR Status");
+    },
+  ],
+  [
+    "the six Overground lines in one answer",
+    "status",
+    { line: "overground" },
+    (_body, said) => {
+      expect(said).toContain("Mildmay");
+      expect(said).toContain("Windrush");
+    },
+  ],
+  [
+    "a line it does not know, keeping the session open",
+    "status",
+    { line: "the number 73 bus" },
+    (body, said) => {
+      expect(said).toContain("not sure which line");
+      expect(body.response.shouldEndSession).toBe(false);
+    },
+  ],
+  [
+    "disruption on several lines",
+    "disruption",
+    {},
+    (body, said) => {
+      expect(said).toContain("Stanmore and Stratford");
+      expect(said).toContain("Surrey Quays");
+      expect(body.response.card?.title).toBe("Current Disruption");
+    },
+  ],
+  [
+    "the commute of a linked account",
+    "commute",
+    { accessToken: RECORDED_ACCESS_TOKEN },
+    (body, said) => {
+      expect(said).toContain("Jubilee");
+      expect(said).toContain("Victoria");
+      expect(body.response.card?.title).toBe("Commute Status");
+    },
+  ],
+  [
+    "the commute of an account that is not linked, with a link card",
+    "commute",
+    {},
+    (body, said) => {
+      expect(said).toContain("link your London Travel account");
+      expect(body.response.card?.type).toBe("LinkAccount");
+    },
+  ],
+  [
+    "help, keeping the session open",
+    "help",
+    {},
+    (body, said) => {
+      expect(said).toContain("What would you like to know?");
+      expect(body.response.shouldEndSession).toBe(false);
+    },
+  ],
+  [
+    "stop by ending the session without a word",
+    "stop",
+    {},
+    (body, said) => {
+      expect(said).toBe("");
+      expect(body.response.shouldEndSession).toBe(true);
+    },
+  ],
+  [
+    "an unknown intent",
+    "unknown",
+    {},
+    (_body, said) => {
+      expect(said).toContain("can't help with that");
+    },
+  ],
+  [
+    "a session end with an empty response",
+    "end",
+    {},
+    (body) => {
+      expect(body).toEqual({ version: "1.0", response: {} });
+    },
+  ],
 ];
 
 for (const arch of ["x86_64", "arm64"] as const satisfies readonly Arch[]) {
@@ -103,7 +183,12 @@ for (const arch of ["x86_64", "arm64"] as const satisfies readonly Arch[]) {
 
     beforeAll(() => {
       backends = startFakeBackends();
-      const env = buildFunctionEnv({ live: false, memorySizeMb: 512 }, { tflApiUrl: backends.url, skillApiUrl: backends.url }, LOCAL_SKILL_ID, {});
+      const env = buildFunctionEnv(
+        { live: false, memorySizeMb: 512 },
+        { tflApiUrl: backends.url, skillApiUrl: backends.url },
+        LOCAL_SKILL_ID,
+        {},
+      );
       fn = createLocalFunction({ binary: binaryPath(DIST, arch), arch, env, timeoutMs: 10_000, memorySizeMb: 512 });
     });
 
@@ -132,7 +217,9 @@ for (const arch of ["x86_64", "arm64"] as const satisfies readonly Arch[]) {
     });
 
     test("fails an event for another skill as an invocation error and serves the next one", async () => {
-      const refused = await fn.invoke(buildEvent("launch", { skillId: "amzn1.ask.skill.00000000-0000-4000-8000-000000000000" }));
+      const refused = await fn.invoke(
+        buildEvent("launch", { skillId: "amzn1.ask.skill.00000000-0000-4000-8000-000000000000" }),
+      );
       expect(refused.status).toBe("error");
       expect(refused.errorType).toContain("SkillIdMismatch");
       const next = await fn.invoke(buildEvent("help"));
@@ -147,12 +234,21 @@ for (const arch of ["x86_64", "arm64"] as const satisfies readonly Arch[]) {
   });
 }
 
-const bothReasons = [skipReason("x86_64", "the invoke CLI end-to-end test"), skipReason("arm64", "the invoke CLI end-to-end test")];
+const bothReasons = [
+  skipReason("x86_64", "the invoke CLI end-to-end test"),
+  skipReason("arm64", "the invoke CLI end-to-end test"),
+];
 describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run invoke", () => {
   test("asks both builds about the Victoria line and labels the emulated one", async () => {
     const io = captureIo();
     const code = await runCli(
-      () => runInvoke(["--arch", "both", "--repeat", "3", "--dist", DIST], { io, env: {}, hostArch: hostArch(), qemuAvailable }),
+      () =>
+        runInvoke(["--arch", "both", "--repeat", "3", "--dist", DIST], {
+          io,
+          env: {},
+          hostArch: hostArch(),
+          qemuAvailable,
+        }),
       INVOKE_USAGE,
       io,
     );
@@ -176,15 +272,20 @@ describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run inv
   }, 30_000);
 
   test("runs as a script, printing the raw JSON with --json", async () => {
-    const child = Bun.spawn([process.execPath, "run", "src/local/invoke.ts", "--intent", "disruption", "--json", "--dist", DIST], {
-      cwd: new URL("../..", import.meta.url).pathname,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const child = Bun.spawn(
+      [process.execPath, "run", "src/local/invoke.ts", "--intent", "disruption", "--json", "--dist", DIST],
+      {
+        cwd: new URL("../..", import.meta.url).pathname,
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
     expect(code).toBe(0);
     expect(out).toContain("Card         Current Disruption");
     expect(out).toContain('"version": "1.0"');
-    expect(out).toMatch(/REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 512 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/);
+    expect(out).toMatch(
+      /REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 512 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/,
+    );
   }, 20_000);
 });

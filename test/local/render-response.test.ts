@@ -8,7 +8,11 @@ test.each<[string, unknown, string[]]>([
       version: "1.0",
       response: {
         outputSpeech: { type: "SSML", ssml: "<speak><p>There is a good service on the Victoria line.</p></speak>" },
-        card: { type: "Standard", title: "Victoria Line Status", text: "There is a good service on the Victoria line." },
+        card: {
+          type: "Standard",
+          title: "Victoria Line Status",
+          text: "There is a good service on the Victoria line.",
+        },
         shouldEndSession: true,
       },
     },
@@ -40,16 +44,34 @@ test.each<[string, unknown, string[]]>([
   ],
   [
     "a link-account card",
-    { response: { outputSpeech: { type: "PlainText", text: "Link your account." }, card: { type: "LinkAccount" }, shouldEndSession: true } },
-    ["Alexa says   Link your account.", "Card         LinkAccount (the Alexa app asks the user to link their account)", "Session      ends"],
+    {
+      response: {
+        outputSpeech: { type: "PlainText", text: "Link your account." },
+        card: { type: "LinkAccount" },
+        shouldEndSession: true,
+      },
+    },
+    [
+      "Alexa says   Link your account.",
+      "Card         LinkAccount (the Alexa app asks the user to link their account)",
+      "Session      ends",
+    ],
   ],
-  ["an empty response", { version: "1.0", response: {} }, ["Alexa says   (nothing)", "Session      not set (an empty response)"]],
+  [
+    "an empty response",
+    { version: "1.0", response: {} },
+    ["Alexa says   (nothing)", "Session      not set (an empty response)"],
+  ],
   [
     "speech without shouldEndSession",
     { response: { outputSpeech: { type: "PlainText", text: "Bye." } } },
     ["Alexa says   Bye.", "Session      not set (Alexa ends it on devices without a screen)"],
   ],
-  ["a body that is not an Alexa response", { errorMessage: "x" }, ['Alexa says   (no Alexa response: the body has no "response" object)']],
+  [
+    "a body that is not an Alexa response",
+    { errorMessage: "x" },
+    ['Alexa says   (no Alexa response: the body has no "response" object)'],
+  ],
   ["null", null, ['Alexa says   (no Alexa response: the body has no "response" object)']],
 ])("renders %s", (_title, body, lines) => {
   expect(renderAlexaResponse(body)).toEqual(lines);

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { formatReportLine, type InvocationReport } from "../../src/local/report-line.ts";
 import { isColdStart, parseReportLines } from "../../src/local/report-parser.ts";
 
-const fixture = (name: string): Promise<string> => Bun.file(new URL(`../fixtures/local/${name}`, import.meta.url)).text();
+const fixture = (name: string): Promise<string> =>
+  Bun.file(new URL(`../fixtures/local/${name}`, import.meta.url)).text();
 
 const TAB_COLD =
   "REPORT RequestId: 3f1c9a52-6b7e-4d0a-9e21-8c4b5a6d7e01\tDuration: 41.87 ms\tBilled Duration: 187 ms\tMemory Size: 512 MB\tMax Memory Used: 61 MB\tInit Duration: 144.62 ms\t";
@@ -13,7 +14,13 @@ const JSON_COLD = JSON.stringify({
   type: "platform.report",
   record: {
     requestId: "9c8b7a65-4d3e-4f21-b0a9-8c7d6e5f4a3b",
-    metrics: { durationMs: 31.44, billedDurationMs: 152, memorySizeMB: 512, maxMemoryUsedMB: 58, initDurationMs: 120.13 },
+    metrics: {
+      durationMs: 31.44,
+      billedDurationMs: 152,
+      memorySizeMB: 512,
+      maxMemoryUsedMB: 58,
+      initDurationMs: 120.13,
+    },
     status: "success",
   },
 });
@@ -31,7 +38,14 @@ describe("one line at a time", () => {
     [
       "a tab-separated cold start with Init Duration",
       TAB_COLD,
-      { requestId: "3f1c9a52-6b7e-4d0a-9e21-8c4b5a6d7e01", durationMs: 41.87, billedDurationMs: 187, memorySizeMb: 512, maxMemoryUsedMb: 61, initDurationMs: 144.62 },
+      {
+        requestId: "3f1c9a52-6b7e-4d0a-9e21-8c4b5a6d7e01",
+        durationMs: 41.87,
+        billedDurationMs: 187,
+        memorySizeMb: 512,
+        maxMemoryUsedMb: 61,
+        initDurationMs: 144.62,
+      },
       "cold",
     ],
     [
@@ -76,7 +90,12 @@ describe("one line at a time", () => {
       { restoreDurationMs: 412.08 },
       "cold",
     ],
-    ["a JSON platform.report cold start", JSON_COLD, { durationMs: 31.44, initDurationMs: 120.13, status: "success" }, "cold"],
+    [
+      "a JSON platform.report cold start",
+      JSON_COLD,
+      { durationMs: 31.44, initDurationMs: 120.13, status: "success" },
+      "cold",
+    ],
     ["a JSON platform.report warm invocation", JSON_WARM, { durationMs: 2.05, maxMemoryUsedMb: 59 }, "warm"],
     ["a JSON record with a timestamp in front", `2026-03-14T08:20:05.410Z\t${JSON_WARM}`, { durationMs: 2.05 }, "warm"],
     [
@@ -100,19 +119,59 @@ describe("one line at a time", () => {
   });
 
   test.each([
-    ["a truncated text line", "REPORT RequestId: 5a4b3c2d\tDuration: 2.91 ms\tBilled Duration: 3", "Billed Duration is not a number of ms"],
-    ["a line cut before Memory Size", "REPORT RequestId: 5a4b3c2d\tDuration: 2.91 ms\tBilled Duration: 3 ms", "no Memory Size"],
-    ["a word where a number belongs", "REPORT RequestId: 5a4b3c2d\tDuration: fast\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 62 MB", "Duration is not a number of ms"],
-    ["a wrong unit", "REPORT RequestId: 5a4b3c2d\tDuration: 2 s\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 62 MB", "Duration is not a number of ms"],
-    ["a negative duration", "REPORT RequestId: 5a4b3c2d\tDuration: -2.00 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 62 MB", "Duration is not a number of ms"],
+    [
+      "a truncated text line",
+      "REPORT RequestId: 5a4b3c2d\tDuration: 2.91 ms\tBilled Duration: 3",
+      "Billed Duration is not a number of ms",
+    ],
+    [
+      "a line cut before Memory Size",
+      "REPORT RequestId: 5a4b3c2d\tDuration: 2.91 ms\tBilled Duration: 3 ms",
+      "no Memory Size",
+    ],
+    [
+      "a word where a number belongs",
+      "REPORT RequestId: 5a4b3c2d\tDuration: fast\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 62 MB",
+      "Duration is not a number of ms",
+    ],
+    [
+      "a wrong unit",
+      "REPORT RequestId: 5a4b3c2d\tDuration: 2 s\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 62 MB",
+      "Duration is not a number of ms",
+    ],
+    [
+      "a negative duration",
+      "REPORT RequestId: 5a4b3c2d\tDuration: -2.00 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 62 MB",
+      "Duration is not a number of ms",
+    ],
     ["a bad init duration", `${TAB_WARM}Init Duration: soon ms`, "Init Duration is not a number of ms"],
     ["no request id", "2026-03-14T08:31:09.880+00:00  REPORT RequestId:", "no request id"],
     ["a field name where the id belongs", "REPORT RequestId: Duration: 2 ms", "no request id"],
-    ["a truncated JSON record", '{"time":"2026-03-14T08:20:09.300Z","type":"platform.report","record":{"requestId":"d1e2","metrics":{"durationMs":', "platform.report record is not valid JSON"],
-    ["a JSON record without metrics", '{"type":"platform.report","record":{"requestId":"d1e2"}}', "platform.report without metrics"],
-    ["a JSON record without a request id", '{"type":"platform.report","record":{"metrics":{}}}', "platform.report without a requestId"],
-    ["a JSON record with a string duration", '{"type":"platform.report","record":{"requestId":"d1e2","metrics":{"durationMs":"2","billedDurationMs":3,"memorySizeMB":512,"maxMemoryUsedMB":60}}}', "metrics.durationMs is not a number"],
-    ["a JSON record with a null record", '{"type":"platform.report","record":null}', "platform.report without a record"],
+    [
+      "a truncated JSON record",
+      '{"time":"2026-03-14T08:20:09.300Z","type":"platform.report","record":{"requestId":"d1e2","metrics":{"durationMs":',
+      "platform.report record is not valid JSON",
+    ],
+    [
+      "a JSON record without metrics",
+      '{"type":"platform.report","record":{"requestId":"d1e2"}}',
+      "platform.report without metrics",
+    ],
+    [
+      "a JSON record without a request id",
+      '{"type":"platform.report","record":{"metrics":{}}}',
+      "platform.report without a requestId",
+    ],
+    [
+      "a JSON record with a string duration",
+      '{"type":"platform.report","record":{"requestId":"d1e2","metrics":{"durationMs":"2","billedDurationMs":3,"memorySizeMB":512,"maxMemoryUsedMB":60}}}',
+      "metrics.durationMs is not a number",
+    ],
+    [
+      "a JSON record with a null record",
+      '{"type":"platform.report","record":null}',
+      "platform.report without a record",
+    ],
   ])("skips and counts %s", (_title, line, reason) => {
     const parsed = parseReportLines(`${TAB_WARM}\n${line}\n`);
     expect(parsed.invocations).toHaveLength(1);
@@ -125,7 +184,10 @@ describe("one line at a time", () => {
     ["XRAY", "XRAY TraceId: 1-65f2b0a6-4c1d2e3f5a6b7c8d9e0f1a2b\tSegmentId: 5b6c7d8e9f0a1b2c\tSampled: true\t"],
     ["INIT_START", "INIT_START Runtime Version: provided:al2023.v98"],
     ["a JSON application log", '{"timestamp":"2026-03-14T08:15:02.118Z","level":"INFO","event":"skill.request"}'],
-    ["a platform.start record", '{"time":"2026-03-14T08:20:00.121Z","type":"platform.start","record":{"requestId":"9c8b"}}'],
+    [
+      "a platform.start record",
+      '{"time":"2026-03-14T08:20:00.121Z","type":"platform.start","record":{"requestId":"9c8b"}}',
+    ],
     ["binary noise", "\u0000\u0001garbage {"],
   ])("ignores %s lines without calling them malformed", (_title, line) => {
     const parsed = parseReportLines(line);
@@ -133,14 +195,35 @@ describe("one line at a time", () => {
   });
 
   test("reads nothing from an empty file", () => {
-    expect(parseReportLines("")).toEqual({ invocations: [], cold: [], warm: [], malformed: [], ignored: 0, duplicates: 0 });
+    expect(parseReportLines("")).toEqual({
+      invocations: [],
+      cold: [],
+      warm: [],
+      malformed: [],
+      ignored: 0,
+      duplicates: 0,
+    });
   });
 
   test("reads back every line formatReportLine writes", () => {
     const reports: InvocationReport[] = [
-      { requestId: "r-1", durationMs: 12.345, billedDurationMs: 68, memorySizeMb: 512, maxMemoryUsedMb: 40, initDurationMs: 55.1 },
+      {
+        requestId: "r-1",
+        durationMs: 12.345,
+        billedDurationMs: 68,
+        memorySizeMb: 512,
+        maxMemoryUsedMb: 40,
+        initDurationMs: 55.1,
+      },
       { requestId: "r-2", durationMs: 1.5, billedDurationMs: 2, memorySizeMb: 512, maxMemoryUsedMb: 41 },
-      { requestId: "r-3", durationMs: 10000, billedDurationMs: 10000, memorySizeMb: 512, maxMemoryUsedMb: 41, status: "timeout" },
+      {
+        requestId: "r-3",
+        durationMs: 10000,
+        billedDurationMs: 10000,
+        memorySizeMb: 512,
+        maxMemoryUsedMb: 41,
+        status: "timeout",
+      },
     ];
     const parsed = parseReportLines(reports.map(formatReportLine).join("\n"));
     expect(parsed.invocations).toEqual([
@@ -159,7 +242,11 @@ describe("whole exports", () => {
     expect(parsed.warm.map((report) => report.durationMs)).toEqual([3.12, 2.48, 10000]);
     expect(parsed.warm[2]?.status).toBe("timeout");
     expect(parsed.malformed).toEqual([
-      { where: "line 20", text: expect.stringContaining("5a4b3c2d") as unknown as string, reason: "Billed Duration is not a number of ms" },
+      {
+        where: "line 20",
+        text: expect.stringContaining("5a4b3c2d") as unknown as string,
+        reason: "Billed Duration is not a number of ms",
+      },
     ]);
     expect(parsed.ignored).toBe(14);
   });
@@ -177,7 +264,11 @@ describe("whole exports", () => {
     expect(parsed.cold.map((report) => report.requestId)).toEqual(["2b3c4d5e-6f70-4819-a2b3-c4d5e6f70819"]);
     expect(parsed.warm.map((report) => report.durationMs)).toEqual([2.77, 2.31]);
     expect(parsed.malformed).toEqual([
-      { where: "events[4]", text: expect.stringContaining("Duration: fast") as unknown as string, reason: "Duration is not a number of ms" },
+      {
+        where: "events[4]",
+        text: expect.stringContaining("Duration: fast") as unknown as string,
+        reason: "Duration is not a number of ms",
+      },
     ]);
     expect(parsed.ignored).toBe(1);
   });
@@ -193,7 +284,14 @@ describe("whole exports", () => {
   test("reads a console copy, drops the repeated row and counts the empty report", async () => {
     const parsed = parseReportLines(await fixture("console-copy.txt"));
     expect(parsed.cold).toEqual([
-      { requestId: "61a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8", durationMs: 45.02, billedDurationMs: 199, memorySizeMb: 512, maxMemoryUsedMb: 60, initDurationMs: 153.33 },
+      {
+        requestId: "61a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8",
+        durationMs: 45.02,
+        billedDurationMs: 199,
+        memorySizeMb: 512,
+        maxMemoryUsedMb: 60,
+        initDurationMs: 153.33,
+      },
     ]);
     expect(parsed.warm).toHaveLength(1);
     expect(parsed.duplicates).toBe(1);
@@ -207,7 +305,16 @@ describe("whole exports", () => {
   });
 
   test("never throws on arbitrary text", () => {
-    const samples = ["{", "[", "{}", "[1,", '{"events":', '{"events":[null, 1, "x", {"message": 5}]}', "\t\t\n\n  ", "REPORT RequestId: x Duration: 1e3 ms"];
+    const samples = [
+      "{",
+      "[",
+      "{}",
+      "[1,",
+      '{"events":',
+      '{"events":[null, 1, "x", {"message": 5}]}',
+      "\t\t\n\n  ",
+      "REPORT RequestId: x Duration: 1e3 ms",
+    ];
     for (const sample of samples) {
       expect(() => parseReportLines(sample)).not.toThrow();
     }

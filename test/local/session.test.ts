@@ -3,7 +3,14 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatReportLine } from "../../src/local/report-line.ts";
-import { createLocalFunction, emulationFor, exitMessage, timeoutMessage, type LocalFunction, type LocalFunctionOptions } from "../../src/local/session.ts";
+import {
+  createLocalFunction,
+  emulationFor,
+  exitMessage,
+  timeoutMessage,
+  type LocalFunction,
+  type LocalFunctionOptions,
+} from "../../src/local/session.ts";
 
 let directory = "";
 let binary = "";
@@ -59,7 +66,12 @@ describe("a healthy function", () => {
   test("starts its sandbox on the first invocation and reports the init duration once", async () => {
     const fn = start();
     const first = await fn.invoke({ action: "echo", n: 1 });
-    expect(first).toMatchObject({ status: "success", phase: "invoke", cold: true, json: { echo: { action: "echo", n: 1 } } });
+    expect(first).toMatchObject({
+      status: "success",
+      phase: "invoke",
+      cold: true,
+      json: { echo: { action: "echo", n: 1 } },
+    });
     expect(first.report.initDurationMs).toBeGreaterThan(0);
     expect(first.report.billedDurationMs).toBe(Math.ceil(first.report.durationMs + (first.report.initDurationMs ?? 0)));
     expect(first.report.maxMemoryUsedMb).toBeGreaterThan(0);
@@ -111,7 +123,11 @@ describe("Lambda's limits", () => {
     const fn = start({ timeoutMs: 400 });
     const first = await fn.invoke({ action: "echo" });
     const timedOut = await fn.invoke({ action: "hang" });
-    expect(timedOut).toMatchObject({ status: "timeout", phase: "invoke", message: "Task timed out after 0.40 seconds" });
+    expect(timedOut).toMatchObject({
+      status: "timeout",
+      phase: "invoke",
+      message: "Task timed out after 0.40 seconds",
+    });
     expect(timedOut.report.durationMs).toBeGreaterThanOrEqual(400);
     expect(formatReportLine(timedOut.report)).toEndWith("\tStatus: timeout");
     expect(isAlive(pidOf(first.json))).toBe(false);
@@ -123,7 +139,11 @@ describe("Lambda's limits", () => {
   test("reports a process that dies mid-invocation as Runtime.ExitError and recovers", async () => {
     const fn = start();
     const crashed = await fn.invoke({ action: "crash" });
-    expect(crashed).toMatchObject({ status: "error", errorType: "Runtime.ExitError", message: "Runtime exited with error: exit status 3" });
+    expect(crashed).toMatchObject({
+      status: "error",
+      errorType: "Runtime.ExitError",
+      message: "Runtime exited with error: exit status 3",
+    });
     expect(formatReportLine(crashed.report)).toEndWith("\tStatus: error\tError Type: Runtime.ExitError");
     const next = await fn.invoke({ action: "echo" });
     expect(next).toMatchObject({ status: "success", cold: true });
@@ -145,7 +165,12 @@ describe("Lambda's limits", () => {
   test("reports a process that exits during init", async () => {
     const fn = start({ init: "exit" });
     const result = await fn.invoke({ action: "echo" });
-    expect(result).toMatchObject({ status: "error", phase: "init", errorType: "Runtime.ExitError", message: "Runtime exited with error: exit status 2" });
+    expect(result).toMatchObject({
+      status: "error",
+      phase: "init",
+      errorType: "Runtime.ExitError",
+      message: "Runtime exited with error: exit status 2",
+    });
   });
 
   test("stops waiting for an init that overruns its limit", async () => {

@@ -4,8 +4,16 @@ import { percentChange, percentile, summarise } from "../../src/local/stats.ts";
 test.each<[string, number[], ReturnType<typeof summarise>]>([
   ["a single value", [7], { count: 1, min: 7, median: 7, p95: 7, max: 7, mean: 7 }],
   ["an odd sample, unsorted", [5, 1, 3], { count: 3, min: 1, median: 3, p95: 5, max: 5, mean: 3 }],
-  ["an even sample: the median is the mean of the middle two", [4, 1, 3, 2], { count: 4, min: 1, median: 2.5, p95: 4, max: 4, mean: 2.5 }],
-  ["non-finite values are left out", [Number.NaN, 2, Number.POSITIVE_INFINITY, 4], { count: 2, min: 2, median: 3, p95: 4, max: 4, mean: 3 }],
+  [
+    "an even sample: the median is the mean of the middle two",
+    [4, 1, 3, 2],
+    { count: 4, min: 1, median: 2.5, p95: 4, max: 4, mean: 2.5 },
+  ],
+  [
+    "non-finite values are left out",
+    [Number.NaN, 2, Number.POSITIVE_INFINITY, 4],
+    { count: 2, min: 2, median: 3, p95: 4, max: 4, mean: 3 },
+  ],
   ["an empty sample", [], undefined],
 ])("summarises %s", (_title, values, expected) => {
   expect(summarise(values)).toEqual(expected);

@@ -57,8 +57,18 @@ const scenarios: readonly Scenario[] = [
   // TfL, asked through StatusIntent for the Victoria line.
   { title: "TfL refuses the connection", api: "tfl", fault: "refused" },
   { title: "TfL resets the connection before answering", api: "tfl", fault: () => [reset()], attempts: [3, 3] },
-  { title: "TfL resets the connection mid-body", api: "tfl", fault: () => [reset('[{"id":"victoria","na')], attempts: [3, 3] },
-  { title: "TfL sends its headers too late", api: "tfl", fault: () => [delayed(60_000, json(victoriaGood))], attempts: [1, 1] },
+  {
+    title: "TfL resets the connection mid-body",
+    api: "tfl",
+    fault: () => [reset('[{"id":"victoria","na')],
+    attempts: [3, 3],
+  },
+  {
+    title: "TfL sends its headers too late",
+    api: "tfl",
+    fault: () => [delayed(60_000, json(victoriaGood))],
+    attempts: [1, 1],
+  },
   {
     title: "TfL sends its headers too late under Lambda's 30 s timeout (Alexa's 8 s wins)",
     api: "tfl",
@@ -73,13 +83,49 @@ const scenarios: readonly Scenario[] = [
     fault: () => [drip(victoriaJson.match(/.{1,8}/gs) ?? [], 250, { headers: MAX_AGE })],
     attempts: [1, 1],
   },
-  { title: "TfL sends a 5 MB body with its length declared", api: "tfl", fault: () => [oversized(FIVE_MB, { declareLength: true })], attempts: [1, 1] },
-  { title: "TfL streams a 5 MB body without a length", api: "tfl", fault: () => [oversized(FIVE_MB)], attempts: [1, 1] },
-  { title: "TfL answers invalid JSON marked cacheable", api: "tfl", fault: () => [text('[{"id":"victoria",', { headers: MAX_AGE })], attempts: [1, 1] },
-  { title: "TfL answers an empty body marked cacheable", api: "tfl", fault: () => [text("", { headers: MAX_AGE })], attempts: [1, 1] },
-  { title: "TfL answers JSON of the wrong shape marked cacheable", api: "tfl", fault: () => [json({ id: "victoria", lineStatuses: "good" }, { headers: MAX_AGE })], attempts: [1, 1] },
-  { title: "TfL answers lines with retyped fields marked cacheable", api: "tfl", fault: () => [json([{ id: "victoria", name: 7, lineStatuses: [{ statusSeverity: "10" }] }], { headers: MAX_AGE })], attempts: [1, 1] },
-  { title: "TfL answers an empty list marked cacheable", api: "tfl", fault: () => [json([], { headers: MAX_AGE })], attempts: [1, 1], acceptedByClient: true },
+  {
+    title: "TfL sends a 5 MB body with its length declared",
+    api: "tfl",
+    fault: () => [oversized(FIVE_MB, { declareLength: true })],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL streams a 5 MB body without a length",
+    api: "tfl",
+    fault: () => [oversized(FIVE_MB)],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL answers invalid JSON marked cacheable",
+    api: "tfl",
+    fault: () => [text('[{"id":"victoria",', { headers: MAX_AGE })],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL answers an empty body marked cacheable",
+    api: "tfl",
+    fault: () => [text("", { headers: MAX_AGE })],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL answers JSON of the wrong shape marked cacheable",
+    api: "tfl",
+    fault: () => [json({ id: "victoria", lineStatuses: "good" }, { headers: MAX_AGE })],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL answers lines with retyped fields marked cacheable",
+    api: "tfl",
+    fault: () => [json([{ id: "victoria", name: 7, lineStatuses: [{ statusSeverity: "10" }] }], { headers: MAX_AGE })],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL answers an empty list marked cacheable",
+    api: "tfl",
+    fault: () => [json([], { headers: MAX_AGE })],
+    attempts: [1, 1],
+    acceptedByClient: true,
+  },
   {
     title: "TfL answers another line instead of the one asked for, marked cacheable",
     api: "tfl",
@@ -87,26 +133,91 @@ const scenarios: readonly Scenario[] = [
     attempts: [1, 1],
     acceptedByClient: true,
   },
-  { title: "TfL answers 429 with a Retry-After of an hour", api: "tfl", fault: () => [status(429, { headers: { "retry-after": "3600" } })], attempts: [1, 1] },
-  { title: "TfL answers 429 with a Retry-After as a far HTTP date", api: "tfl", fault: () => [status(429, { headers: { "retry-after": "Fri, 01 Jan 2100 00:00:00 GMT" } })], attempts: [1, 1] },
+  {
+    title: "TfL answers 429 with a Retry-After of an hour",
+    api: "tfl",
+    fault: () => [status(429, { headers: { "retry-after": "3600" } })],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL answers 429 with a Retry-After as a far HTTP date",
+    api: "tfl",
+    fault: () => [status(429, { headers: { "retry-after": "Fri, 01 Jan 2100 00:00:00 GMT" } })],
+    attempts: [1, 1],
+  },
   { title: "TfL answers 500 every time", api: "tfl", fault: () => [status(500)], attempts: [3, 3] },
   { title: "TfL answers 404", api: "tfl", fault: () => [status(404)], attempts: [1, 1] },
-  { title: "TfL redirects to another host (localhost)", api: "tfl", fault: (foreign) => [redirect(`${foreign.localhostUrl}Line/victoria/Status`)], attempts: [1, 1] },
-  { title: "TfL redirects to another port with 307", api: "tfl", fault: (foreign) => [redirect(`${foreign.url}Line/victoria/Status`, 307)], attempts: [1, 1] },
-  { title: "TfL redirects to another host with 301", api: "tfl", fault: (foreign) => [redirect(`${foreign.url}steal`, 301)], attempts: [1, 1] },
+  {
+    title: "TfL redirects to another host (localhost)",
+    api: "tfl",
+    fault: (foreign) => [redirect(`${foreign.localhostUrl}Line/victoria/Status`)],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL redirects to another port with 307",
+    api: "tfl",
+    fault: (foreign) => [redirect(`${foreign.url}Line/victoria/Status`, 307)],
+    attempts: [1, 1],
+  },
+  {
+    title: "TfL redirects to another host with 301",
+    api: "tfl",
+    fault: (foreign) => [redirect(`${foreign.url}steal`, 301)],
+    attempts: [1, 1],
+  },
   // The skill API, asked through CommuteIntent.
   { title: "the skill API refuses the connection", api: "skillApi", fault: "refused" },
   { title: "the skill API resets the connection", api: "skillApi", fault: () => [reset()], attempts: [3, 3] },
-  { title: "the skill API resets mid-body", api: "skillApi", fault: () => [reset('{"favoriteLines":["vic')], attempts: [3, 3] },
-  { title: "the skill API sends its headers too late", api: "skillApi", fault: () => [delayed(60_000, json({ favoriteLines: ["victoria"] }))], attempts: [1, 1] },
-  { title: "the skill API drips its body", api: "skillApi", fault: () => [drip(['{"favo', 'riteLines"', ':["vic', 'toria"]}'], 1_000)], attempts: [1, 1] },
+  {
+    title: "the skill API resets mid-body",
+    api: "skillApi",
+    fault: () => [reset('{"favoriteLines":["vic')],
+    attempts: [3, 3],
+  },
+  {
+    title: "the skill API sends its headers too late",
+    api: "skillApi",
+    fault: () => [delayed(60_000, json({ favoriteLines: ["victoria"] }))],
+    attempts: [1, 1],
+  },
+  {
+    title: "the skill API drips its body",
+    api: "skillApi",
+    fault: () => [drip(['{"favo', 'riteLines"', ':["vic', 'toria"]}'], 1_000)],
+    attempts: [1, 1],
+  },
   { title: "the skill API sends 5 MB", api: "skillApi", fault: () => [oversized(FIVE_MB)], attempts: [1, 1] },
-  { title: "the skill API answers invalid JSON", api: "skillApi", fault: () => [text("{favoriteLines: [victoria]}")], attempts: [1, 1] },
-  { title: "the skill API answers JSON of the wrong shape", api: "skillApi", fault: () => [json({ favoriteLines: "victoria" })], attempts: [1, 1] },
-  { title: "the skill API answers an array", api: "skillApi", fault: () => [json([{ favoriteLines: ["victoria"] }])], attempts: [1, 1] },
-  { title: "the skill API answers 429 with a Retry-After of an hour", api: "skillApi", fault: () => [status(429, { headers: { "retry-after": "3600" } })], attempts: [1, 1] },
+  {
+    title: "the skill API answers invalid JSON",
+    api: "skillApi",
+    fault: () => [text("{favoriteLines: [victoria]}")],
+    attempts: [1, 1],
+  },
+  {
+    title: "the skill API answers JSON of the wrong shape",
+    api: "skillApi",
+    fault: () => [json({ favoriteLines: "victoria" })],
+    attempts: [1, 1],
+  },
+  {
+    title: "the skill API answers an array",
+    api: "skillApi",
+    fault: () => [json([{ favoriteLines: ["victoria"] }])],
+    attempts: [1, 1],
+  },
+  {
+    title: "the skill API answers 429 with a Retry-After of an hour",
+    api: "skillApi",
+    fault: () => [status(429, { headers: { "retry-after": "3600" } })],
+    attempts: [1, 1],
+  },
   { title: "the skill API answers 503 every time", api: "skillApi", fault: () => [status(503)], attempts: [3, 3] },
-  { title: "the skill API redirects to another host", api: "skillApi", fault: (foreign) => [redirect(`${foreign.localhostUrl}api/preferences`)], attempts: [1, 1] },
+  {
+    title: "the skill API redirects to another host",
+    api: "skillApi",
+    fault: (foreign) => [redirect(`${foreign.localhostUrl}api/preferences`)],
+    attempts: [1, 1],
+  },
 ];
 
 const servers: Array<{ stop(): Promise<void> }> = [];
@@ -151,12 +262,22 @@ describe("downstream faults", () => {
       });
       const path = scenario.api === "tfl" ? "/Line/victoria/Status" : "/api/preferences";
       if (scenario.fault !== "refused") {
-        faulty.route("GET", path, ...scenario.fault({ url: foreign.url, localhostUrl: `http://localhost:${foreign.port}/` }));
+        faulty.route(
+          "GET",
+          path,
+          ...scenario.fault({ url: foreign.url, localhostUrl: `http://localhost:${foreign.port}/` }),
+        );
       }
       const event =
-        scenario.api === "tfl" ? baseEvent("statusResolved") : withToken(baseEvent("commute"), SECRET_MARKERS.accessToken);
+        scenario.api === "tfl"
+          ? baseEvent("statusResolved")
+          : withToken(baseEvent("commute"), SECRET_MARKERS.accessToken);
 
-      const { outcome, elapsedMs, limitMs } = await answerUnderLambda(skill, event, scenario.lambdaTimeoutMs ?? SHORT_TIMEOUT_MS);
+      const { outcome, elapsedMs, limitMs } = await answerUnderLambda(
+        skill,
+        event,
+        scenario.lambdaTimeoutMs ?? SHORT_TIMEOUT_MS,
+      );
 
       expect(outcome.kind).toBe("response");
       expect(alexaResponseProblems(outcome.kind === "response" ? outcome.response : undefined)).toEqual([]);
@@ -168,7 +289,11 @@ describe("downstream faults", () => {
         expect(seen).toBeLessThanOrEqual(scenario.attempts[1]);
       }
       expect(foreign.requests).toEqual([]);
-      expect(skill.outbound.every((url) => url.startsWith(faultyUrl) || url.startsWith(good.tflUrl) || url.startsWith(good.skillApiUrl))).toBe(true);
+      expect(
+        skill.outbound.every(
+          (url) => url.startsWith(faultyUrl) || url.startsWith(good.tflUrl) || url.startsWith(good.skillApiUrl),
+        ),
+      ).toBe(true);
       expect(log.problems).toEqual([]);
       expect(log.events.get("skill.intent.failed")).toBe(1);
       if (scenario.acceptedByClient !== true) {
@@ -177,7 +302,11 @@ describe("downstream faults", () => {
 
       if (scenario.fault === "refused") return;
       // The upstream recovers: the next question is asked again (nothing bad was cached) and answered.
-      faulty.route("GET", path, scenario.api === "tfl" ? json(victoriaGood, { headers: MAX_AGE }) : json({ favoriteLines: ["victoria"] }));
+      faulty.route(
+        "GET",
+        path,
+        scenario.api === "tfl" ? json(victoriaGood, { headers: MAX_AGE }) : json({ favoriteLines: ["victoria"] }),
+      );
       const before = faulty.requestsTo(path).length;
       const next = await answerUnderLambda(skill, event, SHORT_TIMEOUT_MS);
       expect(speechOf(next.outcome)).toContain("Victoria line has a good service");

@@ -33,7 +33,13 @@ describe("fuzzing the event path through the compiled binary", () => {
     async () => {
       fn = await startFunction({ proxy: true });
       const runs = binaryFuzzRuns(1_000);
-      const report = await runBinaryFuzz({ fn, runs, seed: fuzzSeed(), secrets: [...FUZZ_SECRETS, SECRET_MARKERS.tflAppId], large: true });
+      const report = await runBinaryFuzz({
+        fn,
+        runs,
+        seed: fuzzSeed(),
+        secrets: [...FUZZ_SECRETS, SECRET_MARKERS.tflAppId],
+        large: true,
+      });
       console.log(
         `fuzz (binary): ${report.events} events, ${report.responses} responses, ${JSON.stringify(report.errors)} errors, ` +
           `${report.canaries} canaries, ${report.outputLines} log lines checked, seed ${report.seed}, ${report.durationMs} ms`,
@@ -61,8 +67,16 @@ describe("the arm64 binary under qemu", () => {
         expect(`${entry.title}: ${kind}`).toBe(`${entry.title}: ${entry.expect}`);
       }
       const runs = Math.max(50, Math.round(binaryFuzzRuns(1_000) / 5));
-      const report = await runBinaryFuzz({ fn: arm, runs, seed: fuzzSeed(), secrets: [...FUZZ_SECRETS, SECRET_MARKERS.tflAppId], large: false });
-      console.log(`fuzz (arm64 under qemu): ${report.events} events, ${report.responses} responses, ${JSON.stringify(report.errors)}, seed ${report.seed}, ${report.durationMs} ms`);
+      const report = await runBinaryFuzz({
+        fn: arm,
+        runs,
+        seed: fuzzSeed(),
+        secrets: [...FUZZ_SECRETS, SECRET_MARKERS.tflAppId],
+        large: false,
+      });
+      console.log(
+        `fuzz (arm64 under qemu): ${report.events} events, ${report.responses} responses, ${JSON.stringify(report.errors)}, seed ${report.seed}, ${report.durationMs} ms`,
+      );
       expect(report.failure).toBeUndefined();
       expect(arm.exitCode()).toBeUndefined();
     },

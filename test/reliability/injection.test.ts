@@ -26,7 +26,11 @@ beforeAll(() => {
   backends = startReliabilityBackends();
   hostileBackends = startReliabilityBackends(reliabilityRecordings({ hostile: true }));
   skill = createInProcessSkill({ tflUrl: backends.tflUrl, skillApiUrl: backends.skillApiUrl, log });
-  hostileSkill = createInProcessSkill({ tflUrl: hostileBackends.tflUrl, skillApiUrl: hostileBackends.skillApiUrl, log });
+  hostileSkill = createInProcessSkill({
+    tflUrl: hostileBackends.tflUrl,
+    skillApiUrl: hostileBackends.skillApiUrl,
+    log,
+  });
 });
 
 afterAll(async () => {
@@ -34,10 +38,20 @@ afterAll(async () => {
   expect(log.problems).toEqual([]);
 });
 
-function responseOf(outcome: Outcome): { ssml: string; card: { type: string; title?: string; text?: string } | undefined; json: string } {
+function responseOf(outcome: Outcome): {
+  ssml: string;
+  card: { type: string; title?: string; text?: string } | undefined;
+  json: string;
+} {
   if (outcome.kind !== "response") throw new Error(`expected a response, got ${outcome.kind}`);
-  const response = outcome.response as { response: { outputSpeech?: { ssml: string }; card?: { type: string; title?: string; text?: string } } };
-  return { ssml: response.response.outputSpeech?.ssml ?? "", card: response.response.card, json: JSON.stringify(outcome.response) };
+  const response = outcome.response as {
+    response: { outputSpeech?: { ssml: string }; card?: { type: string; title?: string; text?: string } };
+  };
+  return {
+    ssml: response.response.outputSpeech?.ssml ?? "",
+    card: response.response.card,
+    json: JSON.stringify(outcome.response),
+  };
 }
 
 function event(plan: FuzzPlan): unknown {
@@ -50,7 +64,9 @@ describe("hostile slot values", () => {
     "the LINE value %s is answered with well-formed speech and no markup of its own",
     async (_title, text) => {
       for (const base of ["status", "statusResolved"] as const) {
-        const outcome = await skill.answer(event({ kind: "values", base, text, skillId: "amzn1.ask.skill.0d4e8b17-62ac-4f39-b5d1-93e7c2a6f058" }));
+        const outcome = await skill.answer(
+          event({ kind: "values", base, text, skillId: "amzn1.ask.skill.0d4e8b17-62ac-4f39-b5d1-93e7c2a6f058" }),
+        );
         expect(alexaResponseProblems(outcome.kind === "response" ? outcome.response : undefined)).toEqual([]);
         const { ssml } = responseOf(outcome);
         expect(ssml).not.toContain("<audio");
@@ -61,8 +77,21 @@ describe("hostile slot values", () => {
 
   test("a spoken line name that is also a URL path trick reaches TfL only as a catalogue id", async () => {
     skill.outbound.length = 0;
-    for (const text of ["victoria/../../x", "../../Line/Mode/tube/Status", "victoria,central", "%2e%2e%2f", "VICTORIA"]) {
-      await skill.answer(event({ kind: "values", base: "status", text, skillId: "amzn1.ask.skill.0d4e8b17-62ac-4f39-b5d1-93e7c2a6f058" }));
+    for (const text of [
+      "victoria/../../x",
+      "../../Line/Mode/tube/Status",
+      "victoria,central",
+      "%2e%2e%2f",
+      "VICTORIA",
+    ]) {
+      await skill.answer(
+        event({
+          kind: "values",
+          base: "status",
+          text,
+          skillId: "amzn1.ask.skill.0d4e8b17-62ac-4f39-b5d1-93e7c2a6f058",
+        }),
+      );
     }
     for (const url of skill.outbound) {
       expect(outboundProblems(url, { tfl: backends.tflUrl, skillApi: backends.skillApiUrl })).toEqual([]);
@@ -73,7 +102,11 @@ describe("hostile slot values", () => {
 describe("hostile TfL texts", () => {
   test("a reason full of SSML is spoken as escaped text and shown as plain card text", async () => {
     const { ssml, card } = responseOf(await hostileSkill.answer(baseEvent("statusResolved")));
-    expect(alexaResponseProblems(JSON.parse(JSON.stringify({ version: "1.0", response: { outputSpeech: { type: "SSML", ssml } } })))).toEqual([]);
+    expect(
+      alexaResponseProblems(
+        JSON.parse(JSON.stringify({ version: "1.0", response: { outputSpeech: { type: "SSML", ssml } } })),
+      ),
+    ).toEqual([]);
     expect(ssml).toContain("&lt;audio src=&quot;https://rel.invalid/x.mp3&quot;/&gt;");
     expect(ssml).toContain("&lt;break time=&quot;10s&quot;/&gt;");
     expect(ssml).not.toMatch(/<(?!\/?(?:speak|p)>)/);
@@ -98,7 +131,11 @@ describe("hostile TfL texts", () => {
   test("the skill never asks for a line id it did not take from the catalogue, whatever the account says", async () => {
     hostileBackends.requests.length = 0;
     // A fresh skill: an earlier test's answer for these lines would come from the cache.
-    const fresh = createInProcessSkill({ tflUrl: hostileBackends.tflUrl, skillApiUrl: hostileBackends.skillApiUrl, log });
+    const fresh = createInProcessSkill({
+      tflUrl: hostileBackends.tflUrl,
+      skillApiUrl: hostileBackends.skillApiUrl,
+      log,
+    });
     const { ssml } = responseOf(await fresh.answer(baseEvent("commuteHostileFavourites")));
     expect(ssml).not.toContain("Sorry, something went wrong");
     const tflRequests = hostileBackends.requests.filter((request) => request.server === "tfl");
@@ -113,9 +150,18 @@ describe("hostile TfL texts", () => {
 describe("outbound hosts", () => {
   test("every request of a busy mixed session goes to the configured TfL or skill-API host", async () => {
     skill.outbound.length = 0;
-    const bases = ["statusResolved", "statusRaw", "statusOverground", "disruption", "commute", "commuteHostileFavourites"] as const;
+    const bases = [
+      "statusResolved",
+      "statusRaw",
+      "statusOverground",
+      "disruption",
+      "commute",
+      "commuteHostileFavourites",
+    ] as const;
     for (const base of bases) await skill.answer(baseEvent(base));
-    await skill.answer(JSON.parse(JSON.stringify(baseEvent("commute")).replaceAll(TOKENS.favourites, TOKENS.wrongShape)));
+    await skill.answer(
+      JSON.parse(JSON.stringify(baseEvent("commute")).replaceAll(TOKENS.favourites, TOKENS.wrongShape)),
+    );
     expect(skill.outbound.length).toBeGreaterThan(0);
     for (const url of skill.outbound) {
       expect(outboundProblems(url, { tfl: backends.tflUrl, skillApi: backends.skillApiUrl })).toEqual([]);

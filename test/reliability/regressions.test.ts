@@ -42,7 +42,8 @@ describe("regression cases in process", () => {
     expect(outcomeProblems(outcome, FUZZ_SECRETS)).toEqual([]);
     const kind = outcome.kind === "invocationError" ? outcome.error.name : outcome.kind;
     expect(kind).toBe(entry.expect);
-    if (entry.speechContains !== undefined) expect(JSON.stringify(outcome.kind === "response" ? outcome.response : null)).toContain(entry.speechContains);
+    if (entry.speechContains !== undefined)
+      expect(JSON.stringify(outcome.kind === "response" ? outcome.response : null)).toContain(entry.speechContains);
     expect(log.problems).toEqual([]);
   });
 });
@@ -62,9 +63,19 @@ describe("bugs found by the reliability suite", () => {
     tfl.route(
       "GET",
       "/Line/victoria/Status",
-      json([{ id: "central", name: "Central", lineStatuses: [{ statusSeverity: 10, statusSeverityDescription: "Good Service" }] }]),
+      json([
+        {
+          id: "central",
+          name: "Central",
+          lineStatuses: [{ statusSeverity: 10, statusSeverityDescription: "Good Service" }],
+        },
+      ]),
     );
-    const own = createInProcessSkill({ tflUrl: tfl.url, skillApiUrl: backends.skillApiUrl, log: createCapturingLogger(FUZZ_SECRETS) });
+    const own = createInProcessSkill({
+      tflUrl: tfl.url,
+      skillApiUrl: backends.skillApiUrl,
+      log: createCapturingLogger(FUZZ_SECRETS),
+    });
     const outcome = await own.answer(baseEvent("statusResolved"));
     expect(JSON.stringify(outcome.kind === "response" ? outcome.response : null)).not.toContain("Central");
   });
@@ -76,7 +87,9 @@ describe("bugs found in the local tooling", () => {
   // "Value is not JSON serializable") instead of answering 401. Fix: Object.hasOwn before the lookup.
   test("the fake skill API answers 401 for tokens that name Object.prototype members", () => {
     const statusFor = (token: string): number | string => {
-      const request = new Request("http://127.0.0.1/api/preferences", { headers: { authorization: `Bearer ${token}` } });
+      const request = new Request("http://127.0.0.1/api/preferences", {
+        headers: { authorization: `Bearer ${token}` },
+      });
       try {
         return answerFromRecordings(request).status;
       } catch (error) {

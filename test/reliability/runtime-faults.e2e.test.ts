@@ -6,7 +6,14 @@
  * invocation, with idle keep-alive sockets closed during the freeze, never needs a restart.
  */
 import { afterAll, afterEach, describe, expect, test } from "bun:test";
-import { cannotRun, functionEnv, outputOf, startFunction, type FunctionUnderTest, type Outcome } from "../../src/reliability/binary.ts";
+import {
+  cannotRun,
+  functionEnv,
+  outputOf,
+  startFunction,
+  type FunctionUnderTest,
+  type Outcome,
+} from "../../src/reliability/binary.ts";
 import { FUZZ_SECRETS } from "../../src/reliability/fuzz.ts";
 import { baseEvent } from "../../src/reliability/events.ts";
 import { startFreezeProxy } from "../../src/reliability/freeze-proxy.ts";
@@ -51,7 +58,9 @@ function expectWelcome(outcome: Outcome): void {
 }
 
 function answersTo(fn: FunctionUnderTest, requestId: string): number {
-  return fn.emulator.requests.filter((request) => request.method === "POST" && request.path.includes(`/invocation/${requestId}/`)).length;
+  return fn.emulator.requests.filter(
+    (request) => request.method === "POST" && request.path.includes(`/invocation/${requestId}/`),
+  ).length;
 }
 
 function logEvents(fn: FunctionUnderTest, event: string): Array<Record<string, unknown>> {
@@ -205,7 +214,11 @@ describe("a long wait in GET /next", () => {
       const began = performance.now();
       try {
         const control = Bun.spawn(
-          [process.execPath, "-e", `const t=performance.now();try{await fetch("http://127.0.0.1:${hanging.port}/");console.log("answered")}catch(e){console.log("failed",Math.round(performance.now()-t),e.name)}`],
+          [
+            process.execPath,
+            "-e",
+            `const t=performance.now();try{await fetch("http://127.0.0.1:${hanging.port}/");console.log("answered")}catch(e){console.log("failed",Math.round(performance.now()-t),e.name)}`,
+          ],
           { env: { ...process.env, BUN_CONFIG_HTTP_IDLE_TIMEOUT: "1" }, stdout: "pipe", stderr: "pipe" },
         );
         const controlOutput = await new Response(control.stdout).text();
@@ -265,7 +278,8 @@ describe("freezes", () => {
           }
           // Let the 202 reach the stopped process's socket (its connection turns idle), then close
           // every idle connection.
-          for (let waited = 0; waited < 500 && (fn.proxy?.idleConnections() ?? 1) === 0; waited += 2) await Bun.sleep(2);
+          for (let waited = 0; waited < 500 && (fn.proxy?.idleConnections() ?? 1) === 0; waited += 2)
+            await Bun.sleep(2);
           const mode = index % 2 === 0 ? "fin" : "reset";
           closed += (fn.proxy?.closeIdle(mode) ?? 0) + tflProxy.closeIdle(mode) + skillApiProxy.closeIdle(mode);
           await Bun.sleep(20);
@@ -299,7 +313,8 @@ describe("regression cases through the binary", () => {
         const outcome = await fn.invoke(null, { rawBody: body });
         const kind = outcome.kind === "error" ? outcome.errorType : outcome.kind;
         expect(`${entry.title}: ${kind}`).toBe(`${entry.title}: ${entry.expect}`);
-        if (entry.speechContains !== undefined && outcome.kind === "response") expect(outcome.body).toContain(entry.speechContains);
+        if (entry.speechContains !== undefined && outcome.kind === "response")
+          expect(outcome.body).toContain(entry.speechContains);
       }
       expectWelcome(await fn.invoke(baseEvent("launch")));
       expect(fn.exitCode()).toBeUndefined();

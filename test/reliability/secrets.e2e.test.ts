@@ -11,13 +11,30 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reliabilityRecordings, startReliabilityBackends } from "../../src/reliability/backends.ts";
-import { cannotRun, functionEnv, outputOf, startFunction, type FunctionUnderTest, type Outcome } from "../../src/reliability/binary.ts";
+import {
+  cannotRun,
+  functionEnv,
+  outputOf,
+  startFunction,
+  type FunctionUnderTest,
+  type Outcome,
+} from "../../src/reliability/binary.ts";
 import { baseEvent, TOKENS } from "../../src/reliability/events.ts";
 import { SECRET_MARKERS } from "../../src/reliability/in-process.ts";
 import { leakedSecrets } from "../../src/reliability/invariants.ts";
 import { setAt, type Json } from "../../src/reliability/json-tree.ts";
 import { soakEvent } from "../../src/reliability/soak-run.ts";
-import { closedPort, json, redirect, reset, startFakeHttpServer, status, text, delayed, type FakeHttpServer } from "../helpers/http-server.ts";
+import {
+  closedPort,
+  json,
+  redirect,
+  reset,
+  startFakeHttpServer,
+  status,
+  text,
+  delayed,
+  type FakeHttpServer,
+} from "../helpers/http-server.ts";
 
 const skip = cannotRun("x86_64");
 if (skip !== undefined) console.log(`secret tests skipped: ${skip}`);
@@ -70,17 +87,31 @@ describe("no secret in any output", () => {
       const recordings = reliabilityRecordings();
       const backends = startReliabilityBackends({
         ...recordings,
-        preferencesByToken: { ...recordings.preferencesByToken, [SECRET_MARKERS.accessToken]: { favoriteLines: ["victoria", "dlr"] } },
+        preferencesByToken: {
+          ...recordings.preferencesByToken,
+          [SECRET_MARKERS.accessToken]: { favoriteLines: ["victoria", "dlr"] },
+        },
       });
       servers.push(backends);
-      const fn = await startFunction({ backends, extraEnv: { AWS_LAMBDA_LOG_FORMAT: format ?? "JSON", LOG_LEVEL: "debug" } });
+      const fn = await startFunction({
+        backends,
+        extraEnv: { AWS_LAMBDA_LOG_FORMAT: format ?? "JSON", LOG_LEVEL: "debug" },
+      });
       for (let index = 0; index < 60; index += 1) {
         const outcome = await fn.invoke(withMarkers(soakEvent(index).event as Json));
         expect(outcome.kind).toBe("response");
       }
       // The markers really were in play.
-      expect(backends.requests.some((request) => request.server === "tfl" && request.query.includes(`app_key=${SECRET_MARKERS.tflAppKey}`))).toBe(true);
-      expect(backends.requests.some((request) => request.headers["authorization"] === `Bearer ${SECRET_MARKERS.accessToken}`)).toBe(true);
+      expect(
+        backends.requests.some(
+          (request) => request.server === "tfl" && request.query.includes(`app_key=${SECRET_MARKERS.tflAppKey}`),
+        ),
+      ).toBe(true);
+      expect(
+        backends.requests.some(
+          (request) => request.headers["authorization"] === `Bearer ${SECRET_MARKERS.accessToken}`,
+        ),
+      ).toBe(true);
       expectNoLeak(await finish(fn));
     },
     30_000,
@@ -115,18 +146,35 @@ describe("no secret in any output", () => {
         expect(kindOf(outcome)).toBe("response");
       }
       tfl.route("GET", "/Line/victoria,dlr/Status", json([]));
-      const skillApiFaults = [status(500), status(401), status(429, { headers: { "retry-after": "3600" } }), reset(), text("{"), redirect("http://localhost:1/api"), delayed(5_000, json({}))];
+      const skillApiFaults = [
+        status(500),
+        status(401),
+        status(429, { headers: { "retry-after": "3600" } }),
+        reset(),
+        text("{"),
+        redirect("http://localhost:1/api"),
+        delayed(5_000, json({})),
+      ];
       for (const fault of skillApiFaults) {
         skillApi.route("GET", "/api/preferences", fault);
         const outcome = await fn.invoke(commuteEvent);
         expect(kindOf(outcome)).toBe("response");
       }
       expect(tfl.requests.some((request) => request.query.includes(SECRET_MARKERS.tflAppKey))).toBe(true);
-      expect(skillApi.requests.some((request) => request.headers["authorization"] === `Bearer ${SECRET_MARKERS.accessToken}`)).toBe(true);
+      expect(
+        skillApi.requests.some(
+          (request) => request.headers["authorization"] === `Bearer ${SECRET_MARKERS.accessToken}`,
+        ),
+      ).toBe(true);
       expectNoLeak(await finish(fn));
 
       // TfL refusing connections: Bun's network errors name the URL.
-      const refused = await startFunction({ env: functionEnv({ tflUrl: `http://127.0.0.1:${await closedPort()}/`, skillApiUrl: `http://127.0.0.1:${await closedPort()}/` }) });
+      const refused = await startFunction({
+        env: functionEnv({
+          tflUrl: `http://127.0.0.1:${await closedPort()}/`,
+          skillApiUrl: `http://127.0.0.1:${await closedPort()}/`,
+        }),
+      });
       expect(kindOf(await refused.invoke(statusEvent))).toBe("response");
       expect(kindOf(await refused.invoke(commuteEvent))).toBe("response");
       expectNoLeak(await finish(refused));
@@ -142,11 +190,19 @@ describe("no secret in any output", () => {
         withMarkers(setAt(baseEvent("commute"), ["session", "user", "userId"], 7)),
         withMarkers(setAt(baseEvent("commute"), ["request", "intent"], SECRET_MARKERS.accessToken)),
         setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }),
-        withMarkers(setAt(setAt(baseEvent("commute"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"), ["session", "application", "applicationId"], "amzn1.ask.skill.other")),
+        withMarkers(
+          setAt(
+            setAt(baseEvent("commute"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"),
+            ["session", "application", "applicationId"],
+            "amzn1.ask.skill.other",
+          ),
+        ),
         { authorization: `Bearer ${SECRET_MARKERS.accessToken}`, app_key: SECRET_MARKERS.tflAppKey },
       ];
       for (const event of events) expect(kindOf(await fn.invoke(event))).toStartWith("error ");
-      expect(kindOf(await fn.invoke(null, { rawBody: `{"app_key":"${SECRET_MARKERS.tflAppKey}",` }))).toBe("error Runtime.InvalidEvent");
+      expect(kindOf(await fn.invoke(null, { rawBody: `{"app_key":"${SECRET_MARKERS.tflAppKey}",` }))).toBe(
+        "error Runtime.InvalidEvent",
+      );
       fn.emulator.injectFault({ on: "response", status: 403 });
       await fn.invoke(withMarkers(baseEvent("commute")), { deadlineMs: Date.now() + 1_000 });
       fn.emulator.injectFault({ on: "response", status: 500 });
@@ -157,8 +213,14 @@ describe("no secret in any output", () => {
   );
 
   e2e.each([
-    ["a TFL_API_URL with the key as its password", { TFL_API_URL: `http://user:${SECRET_MARKERS.tflAppKey}@127.0.0.1:9/` }],
-    ["a SKILL_API_URL with the key in its query", { SKILL_API_URL: `http://127.0.0.1:9/?app_key=${SECRET_MARKERS.tflAppKey}` }],
+    [
+      "a TFL_API_URL with the key as its password",
+      { TFL_API_URL: `http://user:${SECRET_MARKERS.tflAppKey}@127.0.0.1:9/` },
+    ],
+    [
+      "a SKILL_API_URL with the key in its query",
+      { SKILL_API_URL: `http://127.0.0.1:9/?app_key=${SECRET_MARKERS.tflAppKey}` },
+    ],
     ["an invalid LOG_LEVEL next to the key", { LOG_LEVEL: SECRET_MARKERS.tflAppKey }],
   ])("an init error caused by %s leaks nothing", async (_title, bad) => {
     const backends = startReliabilityBackends();
@@ -189,16 +251,26 @@ describe("skill-id verification fails closed", () => {
     servers.push(backends);
     const { SKILL_ID: _omitted, ...env } = functionEnv(backends);
     const fn = await startFunction({ env: { ...env, VERIFY_SKILL_ID: "false" } });
-    const other = setAt(setAt(baseEvent("launch"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"), ["session", "application", "applicationId"], "amzn1.ask.skill.other");
+    const other = setAt(
+      setAt(baseEvent("launch"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"),
+      ["session", "application", "applicationId"],
+      "amzn1.ask.skill.other",
+    );
     expect(kindOf(await fn.invoke(other))).toBe("response");
     await finish(fn);
   });
 
   e2e("a request for another skill is an invocation error, and the next request is served", async () => {
     const fn = await startFunction();
-    const other = setAt(setAt(baseEvent("launch"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"), ["session", "application", "applicationId"], "amzn1.ask.skill.other");
+    const other = setAt(
+      setAt(baseEvent("launch"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"),
+      ["session", "application", "applicationId"],
+      "amzn1.ask.skill.other",
+    );
     expect(kindOf(await fn.invoke(other))).toBe("error SkillIdMismatchError");
-    expect(kindOf(await fn.invoke(setAt(baseEvent("launch"), ["context", "System", "application"], null)))).toBe("response");
+    expect(kindOf(await fn.invoke(setAt(baseEvent("launch"), ["context", "System", "application"], null)))).toBe(
+      "response",
+    );
     await finish(fn);
   });
 });
@@ -216,15 +288,36 @@ describe("the working directory cannot reconfigure the binary", () => {
       "AWS_LAMBDA_LOG_FORMAT=Text",
       "BUN_CONFIG_HTTP_IDLE_TIMEOUT=1",
     ].join("\n");
-    for (const name of [".env", ".env.local", ".env.production", ".env.production.local", ".env.development", ".env.test"]) {
+    for (const name of [
+      ".env",
+      ".env.local",
+      ".env.production",
+      ".env.production.local",
+      ".env.development",
+      ".env.test",
+    ]) {
       writeFileSync(join(directory, name), `${dotenv}\n`);
     }
     const marker = join(directory, "preload-ran");
-    writeFileSync(join(directory, "evil.ts"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.log("HOSTILE PRELOAD RAN");\n`);
-    writeFileSync(join(directory, "evil.js"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.log("HOSTILE PRELOAD RAN");\n`);
+    writeFileSync(
+      join(directory, "evil.ts"),
+      `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.log("HOSTILE PRELOAD RAN");\n`,
+    );
+    writeFileSync(
+      join(directory, "evil.js"),
+      `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran"); console.log("HOSTILE PRELOAD RAN");\n`,
+    );
     writeFileSync(
       join(directory, "bunfig.toml"),
-      ['preload = ["./evil.ts", "./evil.js"]', "smol = true", "[define]", '"process.env.SKILL_ID" = "\\"amzn1.ask.skill.hostile\\""', "[run]", 'preload = ["./evil.ts"]', ""].join("\n"),
+      [
+        'preload = ["./evil.ts", "./evil.js"]',
+        "smol = true",
+        "[define]",
+        '"process.env.SKILL_ID" = "\\"amzn1.ask.skill.hostile\\""',
+        "[run]",
+        'preload = ["./evil.ts"]',
+        "",
+      ].join("\n"),
     );
     return directory;
   }
@@ -234,7 +327,11 @@ describe("the working directory cannot reconfigure the binary", () => {
     servers.push(foreign);
     const directory = hostileDirectory(foreign.port);
     const fn = await startFunction({ cwd: directory });
-    const hostile = setAt(setAt(baseEvent("launch"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.hostile"), ["session", "application", "applicationId"], "amzn1.ask.skill.hostile");
+    const hostile = setAt(
+      setAt(baseEvent("launch"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.hostile"),
+      ["session", "application", "applicationId"],
+      "amzn1.ask.skill.hostile",
+    );
     expect(kindOf(await fn.invoke(hostile))).toBe("error SkillIdMismatchError");
     const statusOutcome = await fn.invoke(baseEvent("statusResolved"));
     expect(statusOutcome.kind === "response" ? statusOutcome.body : "").toContain("Victoria line has a good service");

@@ -7,7 +7,11 @@
  * src/tools/ship/function-env.ts); SOAK_BINARY_ENV replaces it (empty: the bare binary).
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { reliabilityRecordings, startReliabilityBackends, type ReliabilityBackends } from "../../src/reliability/backends.ts";
+import {
+  reliabilityRecordings,
+  startReliabilityBackends,
+  type ReliabilityBackends,
+} from "../../src/reliability/backends.ts";
 import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../../src/reliability/binary.ts";
 import { FUZZ_SECRETS } from "../../src/reliability/fuzz.ts";
 import { leakedSecrets } from "../../src/reliability/invariants.ts";

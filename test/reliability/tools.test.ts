@@ -5,7 +5,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { baseEvent, renderPlan, type FuzzPlan } from "../../src/reliability/events.ts";
-import { alexaResponseProblems, leakedSecrets, outboundProblems, ssmlProblems, tflPathProblems } from "../../src/reliability/invariants.ts";
+import {
+  alexaResponseProblems,
+  leakedSecrets,
+  outboundProblems,
+  ssmlProblems,
+  tflPathProblems,
+} from "../../src/reliability/invariants.ts";
 import { getAt, pathsOf, removeAt, reorderAt, setAt, toRawJson, type Json } from "../../src/reliability/json-tree.ts";
 import { parseSoakArgs } from "../../src/reliability/soak-plan.ts";
 import { rssTrend } from "../../src/reliability/trend.ts";
@@ -44,7 +50,14 @@ describe("json-tree", () => {
 
 describe("fuzz plans", () => {
   test("render deterministically", () => {
-    const plan: FuzzPlan = { kind: "envelope", base: "statusResolved", edits: [{ op: "huge", at: 5, length: 10_000, unit: "<" }, { op: "remove", at: 3 }] };
+    const plan: FuzzPlan = {
+      kind: "envelope",
+      base: "statusResolved",
+      edits: [
+        { op: "huge", at: 5, length: 10_000, unit: "<" },
+        { op: "remove", at: 3 },
+      ],
+    };
     expect(renderPlan(plan).body).toEqual(renderPlan(plan).body);
   });
 
@@ -106,7 +119,10 @@ describe("invariants", () => {
 
 describe("rssTrend", () => {
   test("compares the medians of the second and the last fifth", () => {
-    const readings = Array.from({ length: 10 }, (_, index) => ({ invocations: (index + 1) * 1_000, rssKb: 50_000 + index * 100 }));
+    const readings = Array.from({ length: 10 }, (_, index) => ({
+      invocations: (index + 1) * 1_000,
+      rssKb: 50_000 + index * 100,
+    }));
     expect(rssTrend(readings, 10_000)).toEqual({ secondFifthKb: 50_250, lastFifthKb: 50_850, growthKb: 600 });
   });
 });
@@ -125,11 +141,17 @@ describe("bun run soak options", () => {
   });
 
   test("take counts, an architecture and extra variables", () => {
-    const plan = parseSoakArgs(["--arch", "arm64", "--invocations", "2000", "--idle-minutes", "0", "--env", "BUN_JSC_useFTLJIT=0"], "x86_64");
+    const plan = parseSoakArgs(
+      ["--arch", "arm64", "--invocations", "2000", "--idle-minutes", "0", "--env", "BUN_JSC_useFTLJIT=0"],
+      "x86_64",
+    );
     expect(plan).toMatchObject({ arch: "arm64", invocations: 2_000, idleMinutes: 0, env: { BUN_JSC_useFTLJIT: "0" } });
   });
 
-  test.each([[["--invocations", "ten"]], [["--env", "novalue"]], [["--arch", "both"]], [["--bogus"]]])("rejects %p", (argv) => {
-    expect(() => parseSoakArgs(argv, "x86_64")).toThrow();
-  });
+  test.each([[["--invocations", "ten"]], [["--env", "novalue"]], [["--arch", "both"]], [["--bogus"]]])(
+    "rejects %p",
+    (argv) => {
+      expect(() => parseSoakArgs(argv, "x86_64")).toThrow();
+    },
+  );
 });

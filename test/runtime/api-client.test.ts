@@ -44,7 +44,12 @@ function accepted(): Response {
 }
 
 const endpoints: Array<[string, (client: RuntimeApiClient) => Promise<unknown>, () => Response, string]> = [
-  ["GET /next", (client) => client.nextInvocation(), nextEvent, "http://127.0.0.1:9001/2018-06-01/runtime/invocation/next"],
+  [
+    "GET /next",
+    (client) => client.nextInvocation(),
+    nextEvent,
+    "http://127.0.0.1:9001/2018-06-01/runtime/invocation/next",
+  ],
   [
     "POST /response",
     (client) => client.sendResponse("id-1", "{}"),
@@ -111,14 +116,21 @@ describe("createRuntimeApiClient", () => {
     expect(JSON.parse(String(stub.calls[0]?.init.body))).toEqual({ ...DIAGNOSTIC, errorType: "Runtime.Bad\nType" });
   });
 
-  test.each([400, 403, 413, 404])("returns a %d answer to a POST as a rejection instead of throwing", async (status) => {
-    const stub = scripted([new Response('{"errorType":"X"}', { status })]);
-    const rejection = await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendResponse(
-      "id-9",
-      "{}",
-    );
-    expect(rejection).toEqual({ status, path: "/2018-06-01/runtime/invocation/id-9/response", body: '{"errorType":"X"}' });
-  });
+  test.each([400, 403, 413, 404])(
+    "returns a %d answer to a POST as a rejection instead of throwing",
+    async (status) => {
+      const stub = scripted([new Response('{"errorType":"X"}', { status })]);
+      const rejection = await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendResponse(
+        "id-9",
+        "{}",
+      );
+      expect(rejection).toEqual({
+        status,
+        path: "/2018-06-01/runtime/invocation/id-9/response",
+        body: '{"errorType":"X"}',
+      });
+    },
+  );
 
   test.each([500, 502])("throws a RuntimeApiError carrying the status when a POST is answered %d", async (status) => {
     const stub = scripted([new Response("down", { status })]);

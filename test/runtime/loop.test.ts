@@ -54,7 +54,11 @@ describe("a successful invocation", () => {
       await emulator.waitForNext();
       await loop.stop();
 
-      expect(outcome).toMatchObject({ kind: "response", requestId: "req-ok-1", json: { echoed: { line: "victoria" } } });
+      expect(outcome).toMatchObject({
+        kind: "response",
+        requestId: "req-ok-1",
+        json: { echoed: { line: "victoria" } },
+      });
       expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
         "GET /2018-06-01/runtime/invocation/next",
         "POST /2018-06-01/runtime/invocation/req-ok-1/response",
@@ -165,10 +169,14 @@ describe("the invocation context", () => {
   test("leaves optional context fields undefined when Lambda sends no such header or variable", async () => {
     await withEmulator(async (emulator) => {
       let seen: InvocationContext | undefined;
-      const loop = runLoop(emulator, async (_event, context) => {
-        seen = context;
-        return null;
-      }, noDeps);
+      const loop = runLoop(
+        emulator,
+        async (_event, context) => {
+          seen = context;
+          return null;
+        },
+        noDeps,
+      );
       await emulator.invoke({}, { headers: { "Lambda-Runtime-Client-Context": "not json" } });
       await loop.stop();
       expect(seen?.traceId).toBeUndefined();
@@ -182,10 +190,14 @@ describe("the invocation context", () => {
   test("reports no remaining time, not a negative one, once the deadline has passed", async () => {
     await withEmulator(async (emulator) => {
       let remaining = -1;
-      const loop = runLoop(emulator, async (_event, context) => {
-        remaining = context.getRemainingTimeInMillis();
-        return null;
-      }, noDeps);
+      const loop = runLoop(
+        emulator,
+        async (_event, context) => {
+          remaining = context.getRemainingTimeInMillis();
+          return null;
+        },
+        noDeps,
+      );
       await emulator.invoke({}, { deadlineMs: Date.now() + 60_000, headers: { "Lambda-Runtime-Deadline-Ms": "1000" } });
       await loop.stop();
       expect(remaining).toBe(0);
@@ -194,10 +206,14 @@ describe("the invocation context", () => {
 
   test("gives the handler a logger whose lines carry the request id", async () => {
     await withEmulator(async (emulator) => {
-      const loop = runLoop(emulator, async (_event, context) => {
-        context.log.info("skill.handled", { intent: "StatusIntent" });
-        return null;
-      }, noDeps);
+      const loop = runLoop(
+        emulator,
+        async (_event, context) => {
+          context.log.info("skill.handled", { intent: "StatusIntent" });
+          return null;
+        },
+        noDeps,
+      );
       await emulator.invoke({}, { requestId: "log-1" });
       await loop.stop();
       expect(loop.log.records()).toContainEqual(
@@ -213,10 +229,15 @@ describe("the invocation context", () => {
         _X_AMZN_TRACE_ID: "Root=stale",
       };
       const seen: Array<string | undefined> = [];
-      const loop = runLoop(emulator, async () => {
-        seen.push(env._X_AMZN_TRACE_ID);
-        return null;
-      }, noDeps, { env });
+      const loop = runLoop(
+        emulator,
+        async () => {
+          seen.push(env._X_AMZN_TRACE_ID);
+          return null;
+        },
+        noDeps,
+        { env },
+      );
       await emulator.invoke({});
       await emulator.invoke({}, { traceId: "Root=1-aaaa;Sampled=0" });
       await emulator.invoke({}, { traceId: null });
@@ -268,28 +289,38 @@ describe("a failed invocation", () => {
       "Runtime.ResponseTooLarge",
       "The response is 6291557 bytes; Lambda accepts at most 6291556",
     ],
-  ] as const)("reports %s to /invocation/{id}/error and serves the next event", async (_name, handler, errorType, errorMessage) => {
-    await withEmulator(async (emulator) => {
-      const loop = runLoop(emulator, failingOnce(handler), noDeps);
-      const failed = await emulator.invoke({ first: true }, { requestId: "fail-1" });
-      const next = await emulator.invoke({ second: true });
-      await loop.stop();
+  ] as const)(
+    "reports %s to /invocation/{id}/error and serves the next event",
+    async (_name, handler, errorType, errorMessage) => {
+      await withEmulator(async (emulator) => {
+        const loop = runLoop(emulator, failingOnce(handler), noDeps);
+        const failed = await emulator.invoke({ first: true }, { requestId: "fail-1" });
+        const next = await emulator.invoke({ second: true });
+        await loop.stop();
 
-      expect(failed).toMatchObject({ kind: "error", requestId: "fail-1", errorType });
-      const post = posts(emulator)[0];
-      expect(post?.path).toBe("/2018-06-01/runtime/invocation/fail-1/error");
-      expect(post?.headers["content-type"]).toBe("application/vnd.aws.lambda.error+json");
-      expect(post?.headers["lambda-runtime-function-error-type"]).toBe(errorType);
-      const body = JSON.parse(post?.body ?? "{}") as Record<string, unknown>;
-      expect(Object.keys(body).sort()).toEqual(ERROR_BODY_KEYS);
-      expect(body).toMatchObject({ errorType, errorMessage });
-      expect(Array.isArray(body.stackTrace) && body.stackTrace.every((frame) => typeof frame === "string")).toBe(true);
-      expect(next).toMatchObject({ kind: "response", json: { second: true } });
-      expect(loop.log.records()).toContainEqual(
-        expect.objectContaining({ level: "ERROR", requestId: "fail-1", event: "runtime.invocation.failed", errorType }),
-      );
-    });
-  });
+        expect(failed).toMatchObject({ kind: "error", requestId: "fail-1", errorType });
+        const post = posts(emulator)[0];
+        expect(post?.path).toBe("/2018-06-01/runtime/invocation/fail-1/error");
+        expect(post?.headers["content-type"]).toBe("application/vnd.aws.lambda.error+json");
+        expect(post?.headers["lambda-runtime-function-error-type"]).toBe(errorType);
+        const body = JSON.parse(post?.body ?? "{}") as Record<string, unknown>;
+        expect(Object.keys(body).sort()).toEqual(ERROR_BODY_KEYS);
+        expect(body).toMatchObject({ errorType, errorMessage });
+        expect(Array.isArray(body.stackTrace) && body.stackTrace.every((frame) => typeof frame === "string")).toBe(
+          true,
+        );
+        expect(next).toMatchObject({ kind: "response", json: { second: true } });
+        expect(loop.log.records()).toContainEqual(
+          expect.objectContaining({
+            level: "ERROR",
+            requestId: "fail-1",
+            event: "runtime.invocation.failed",
+            errorType,
+          }),
+        );
+      });
+    },
+  );
 
   test("keeps only the stack frames of an Error in stackTrace", async () => {
     await withEmulator(async (emulator) => {
@@ -305,10 +336,14 @@ describe("a failed invocation", () => {
   test("reports an event that is not JSON as Runtime.InvalidEvent without calling the handler", async () => {
     await withEmulator(async (emulator) => {
       let calls = 0;
-      const loop = runLoop(emulator, async () => {
-        calls += 1;
-        return null;
-      }, noDeps);
+      const loop = runLoop(
+        emulator,
+        async () => {
+          calls += 1;
+          return null;
+        },
+        noDeps,
+      );
       const outcome = await emulator.invoke("{not json", { requestId: "bad-event" });
       await loop.stop();
       expect(outcome).toMatchObject({
@@ -402,7 +437,9 @@ describe("init", () => {
       expect(post.headers["lambda-runtime-function-error-type"]).toBe("ConfigError");
       expect(Object.keys(JSON.parse(post.body) as object).sort()).toEqual(ERROR_BODY_KEYS);
       expect(handlerCalls).toBe(0);
-      expect(loop.log.records()).toContainEqual(expect.objectContaining({ level: "ERROR", event: "runtime.init.failed" }));
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({ level: "ERROR", event: "runtime.init.failed" }),
+      );
     });
   });
 
@@ -413,7 +450,9 @@ describe("init", () => {
         initCalls += 1;
         return undefined;
       };
-      const loop = runLoop(emulator, echo, countingInit, { env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_LOG_LEVEL: "chatty" } });
+      const loop = runLoop(emulator, echo, countingInit, {
+        env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_LOG_LEVEL: "chatty" },
+      });
       expect(await loop.exitCode()).toBe(1);
       const error = await emulator.initError;
       expect(error.errorType).toBe("LogConfigError");
@@ -503,24 +542,23 @@ describe("Runtime API answers", () => {
         await loop.stop();
         expect(outcome.kind).toBe(on === "error" ? "error" : "response");
         expect(after.kind).toBe(on === "error" ? "error" : "response");
-        expect(loop.log.records()).toContainEqual(expect.objectContaining({ level: "WARN", event: "runtime.api.reset" }));
+        expect(loop.log.records()).toContainEqual(
+          expect.objectContaining({ level: "WARN", event: "runtime.api.reset" }),
+        );
       });
     },
   );
 
-  test.each(["next", "response", "error"] as const)(
-    "exits with code 1 when %s is reset twice in a row",
-    async (on) => {
-      await withEmulator(async (emulator) => {
-        const loop = runLoop(emulator, failWhenAsked, noDeps);
-        await emulator.waitForNext();
-        emulator.injectFault({ on, drop: true, times: 2 });
-        if (on !== "next") void emulator.invoke({ fail: on === "error" }, soon());
-        expect(await loop.exitCode()).toBe(1);
-        expect(loop.log.events()).toContain("runtime.api.failed");
-      });
-    },
-  );
+  test.each(["next", "response", "error"] as const)("exits with code 1 when %s is reset twice in a row", async (on) => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, failWhenAsked, noDeps);
+      await emulator.waitForNext();
+      emulator.injectFault({ on, drop: true, times: 2 });
+      if (on !== "next") void emulator.invoke({ fail: on === "error" }, soon());
+      expect(await loop.exitCode()).toBe(1);
+      expect(loop.log.events()).toContain("runtime.api.failed");
+    });
+  });
 
   test("exits with code 1 after a single attempt when the connection is refused", async () => {
     const address = await closedAddress();

@@ -105,7 +105,11 @@ describe("answers", () => {
     server.route("GET", PATH, json(unauthorizedFixture, { status: 401 }));
     expect(await client().getPreferences(TOKEN, budget())).toEqual({ kind: "unauthorized" });
     expect(server.requests).toHaveLength(1);
-    expect(log.lines[0]).toMatchObject({ level: "debug", event: "skillApi.request", fields: { status: 401, attempts: 1 } });
+    expect(log.lines[0]).toMatchObject({
+      level: "debug",
+      event: "skillApi.request",
+      fields: { status: 401, attempts: 1 },
+    });
   });
 
   test.each([
@@ -125,7 +129,11 @@ describe("answers", () => {
   test("fails on a 403 without retrying", async () => {
     server.route("GET", PATH, status(403));
     const error = await failure(client().getPreferences(TOKEN, budget()));
-    expect(error).toMatchObject({ name: "UpstreamError", status: 403, message: "GET api/preferences failed: status 403" });
+    expect(error).toMatchObject({
+      name: "UpstreamError",
+      status: 403,
+      message: "GET api/preferences failed: status 403",
+    });
     expect(server.requests).toHaveLength(1);
   });
 
@@ -138,7 +146,10 @@ describe("answers", () => {
 
   test("does not follow a redirect", async () => {
     server.route("GET", PATH, redirect("http://127.0.0.1:9/elsewhere"));
-    expect(await failure(client().getPreferences(TOKEN, budget()))).toMatchObject({ name: "UpstreamError", status: 302 });
+    expect(await failure(client().getPreferences(TOKEN, budget()))).toMatchObject({
+      name: "UpstreamError",
+      status: 302,
+    });
   });
 
   test("fails by the deadline when the API never answers", async () => {

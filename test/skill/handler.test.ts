@@ -61,12 +61,27 @@ describe("skill id verification", () => {
   });
 
   test.each([
-    ["context names another skill", withApplicationIds(createLaunchEvent(), { context: OTHER_SKILL_ID, session: FIXTURE_SKILL_ID })],
-    ["context has no application and the session names another skill", withApplicationIds(createLaunchEvent(), { context: undefined, session: OTHER_SKILL_ID })],
+    [
+      "context names another skill",
+      withApplicationIds(createLaunchEvent(), { context: OTHER_SKILL_ID, session: FIXTURE_SKILL_ID }),
+    ],
+    [
+      "context has no application and the session names another skill",
+      withApplicationIds(createLaunchEvent(), { context: undefined, session: OTHER_SKILL_ID }),
+    ],
     ["no id anywhere", withApplicationIds(createLaunchEvent(), { context: undefined, session: undefined })],
     ["no context and no session", without(without(createLaunchEvent(), "context"), "session")],
-    ["an exception request from another skill", withApplicationIds(clone(exceptionEncountered) as JsonObject, { context: OTHER_SKILL_ID })],
-    ["ids that differ only in case", withApplicationIds(createLaunchEvent(), { context: FIXTURE_SKILL_ID.toUpperCase(), session: FIXTURE_SKILL_ID.toUpperCase() })],
+    [
+      "an exception request from another skill",
+      withApplicationIds(clone(exceptionEncountered) as JsonObject, { context: OTHER_SKILL_ID }),
+    ],
+    [
+      "ids that differ only in case",
+      withApplicationIds(createLaunchEvent(), {
+        context: FIXTURE_SKILL_ID.toUpperCase(),
+        session: FIXTURE_SKILL_ID.toUpperCase(),
+      }),
+    ],
   ])("%s: SkillIdMismatchError, with no port call and no log of a reply", async (_, event) => {
     const { deps, invocation, calls, log } = createHarness(EVERYTHING);
     const outcome = handleAlexaRequest(event, invocation, deps);
@@ -83,7 +98,9 @@ describe("skill id verification", () => {
     const error = await handleAlexaRequest(event, invocation, deps).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(SkillIdMismatchError);
-    expect((error as Error).message).toBe(`Skill id mismatch: expected "${FIXTURE_SKILL_ID}", received "${OTHER_SKILL_ID}"`);
+    expect((error as Error).message).toBe(
+      `Skill id mismatch: expected "${FIXTURE_SKILL_ID}", received "${OTHER_SKILL_ID}"`,
+    );
   });
 
   test("a very long id is cut short in the message", async () => {
@@ -97,11 +114,16 @@ describe("skill id verification", () => {
   test("verification on without a configured id fails closed", async () => {
     const { deps, invocation } = createHarness({}, { skillId: undefined, verifySkillId: true });
 
-    await expect(handleAlexaRequest(createLaunchEvent(), invocation, deps)).rejects.toBeInstanceOf(SkillIdMismatchError);
+    await expect(handleAlexaRequest(createLaunchEvent(), invocation, deps)).rejects.toBeInstanceOf(
+      SkillIdMismatchError,
+    );
   });
 
   test.each([
-    ["another skill's id", withApplicationIds(createLaunchEvent(), { context: OTHER_SKILL_ID, session: OTHER_SKILL_ID })],
+    [
+      "another skill's id",
+      withApplicationIds(createLaunchEvent(), { context: OTHER_SKILL_ID, session: OTHER_SKILL_ID }),
+    ],
     ["no id at all", withApplicationIds(createLaunchEvent(), { context: undefined, session: undefined })],
   ])("with verification off, %s is answered", async (_, event) => {
     const { deps, invocation } = createHarness({}, { skillId: undefined, verifySkillId: false });
@@ -111,7 +133,11 @@ describe("skill id verification", () => {
 
   test("after a mismatch the next request is served normally", async () => {
     const { deps, invocation } = createHarness();
-    await handleAlexaRequest(withApplicationIds(createLaunchEvent(), { context: OTHER_SKILL_ID }), invocation, deps).catch(() => undefined);
+    await handleAlexaRequest(
+      withApplicationIds(createLaunchEvent(), { context: OTHER_SKILL_ID }),
+      invocation,
+      deps,
+    ).catch(() => undefined);
 
     expect(await handleAlexaRequest(createLaunchEvent(), invocation, deps)).toEqual(welcome);
   });
@@ -160,19 +186,39 @@ describe("malformed events", () => {
     ["a null request", { ...baseEvent(), request: null }, ["request"]],
     ["a request without a type", { ...baseEvent(), request: { requestId: "r" } }, ["request.type"]],
     ["a numeric request type", { ...baseEvent(), request: { type: 7 } }, ["request.type"]],
-    ["an IntentRequest without an intent", (() => {
-      const event = baseEvent();
-      delete event["request"]["intent"];
-      return event;
-    })(), ["request.intent"]],
+    [
+      "an IntentRequest without an intent",
+      (() => {
+        const event = baseEvent();
+        delete event["request"]["intent"];
+        return event;
+      })(),
+      ["request.intent"],
+    ],
     ["an intent without a name", createIntentEvent(undefined as unknown as string), ["request.intent.name"]],
     ["a numeric intent name", createIntentEvent(5 as unknown as string), ["request.intent.name"]],
-    ["slots that are a string", createIntentEvent("StatusIntent", "LINE" as unknown as JsonObject), ["request.intent.slots"]],
-    ["a numeric slot value", createIntentEvent("StatusIntent", { LINE: { name: "LINE", value: 12 } }), ["request.intent.slots.LINE.value"]],
-    ["a boolean timestamp", { ...createLaunchEvent(), request: { ...createLaunchEvent()["request"], timestamp: true } }, ["request.timestamp"]],
+    [
+      "slots that are a string",
+      createIntentEvent("StatusIntent", "LINE" as unknown as JsonObject),
+      ["request.intent.slots"],
+    ],
+    [
+      "a numeric slot value",
+      createIntentEvent("StatusIntent", { LINE: { name: "LINE", value: 12 } }),
+      ["request.intent.slots.LINE.value"],
+    ],
+    [
+      "a boolean timestamp",
+      { ...createLaunchEvent(), request: { ...createLaunchEvent()["request"], timestamp: true } },
+      ["request.timestamp"],
+    ],
     ["a session that is a string", { ...createLaunchEvent(), session: "session" }, ["session"]],
     ["a context that is a number", { ...createLaunchEvent(), context: 3 }, ["context"]],
-    ["a numeric application id", withApplicationIds(createLaunchEvent(), { context: 123 as unknown as string }), ["context.System.application.applicationId"]],
+    [
+      "a numeric application id",
+      withApplicationIds(createLaunchEvent(), { context: 123 as unknown as string }),
+      ["context.System.application.applicationId"],
+    ],
   ])("%s is an InvalidRequestError naming the path", async (_, event, paths) => {
     const { deps, invocation, calls } = createHarness(EVERYTHING);
     const error = await handleAlexaRequest(event, invocation, deps).catch((caught: unknown) => caught);
@@ -201,7 +247,9 @@ describe("malformed events", () => {
   test("a request type that is not a string is invalid, not unknown", async () => {
     const { deps, invocation } = createHarness();
 
-    await expect(handleAlexaRequest({ request: { type: null } }, invocation, deps)).rejects.toBeInstanceOf(InvalidRequestError);
+    await expect(handleAlexaRequest({ request: { type: null } }, invocation, deps)).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
   });
 });
 
@@ -211,17 +259,20 @@ describe("failures inside the skill", () => {
     ["DisruptionIntent", clone(intentDisruption), { disruptions: new FakePortError("boom") }],
     ["CommuteIntent", createCommuteEvent(), { preferences: new FakePortError("boom") }],
     ["CommuteIntent", createCommuteEvent(), { preferences: () => Promise.reject(new TypeError("socket hang up")) }],
-  ] satisfies [string, JsonObject, PortScript][])("a port that throws during %s becomes the apology", async (intent, event, script) => {
-    const { deps, invocation, log } = createHarness(script);
-    const response = await handleAlexaRequest(event, invocation, deps);
+  ] satisfies [string, JsonObject, PortScript][])(
+    "a port that throws during %s becomes the apology",
+    async (intent, event, script) => {
+      const { deps, invocation, log } = createHarness(script);
+      const response = await handleAlexaRequest(event, invocation, deps);
 
-    expect(response).toEqual(speak([strings.apology]).endSession().build());
-    expect(partsOf(response).card).toBeUndefined();
-    const failures = log.find("skill.intent.failed");
-    expect(failures).toHaveLength(1);
-    expect(failures[0]?.level).toBe("error");
-    expect(failures[0]?.fields["intent"]).toBe(intent);
-  });
+      expect(response).toEqual(speak([strings.apology]).endSession().build());
+      expect(partsOf(response).card).toBeUndefined();
+      const failures = log.find("skill.intent.failed");
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.level).toBe("error");
+      expect(failures[0]?.fields["intent"]).toBe(intent);
+    },
+  );
 
   test("a port called without being scripted is a test failure, not a silent pass", async () => {
     const { deps, invocation, log } = createHarness({});

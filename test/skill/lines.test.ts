@@ -14,9 +14,25 @@ import {
 import { buildLineSlotValues } from "../../src/tools/model/index.ts";
 
 const ALL_IDS = [
-  "bakerloo", "central", "circle", "district", "dlr", "elizabeth", "hammersmith-city", "jubilee", "liberty",
-  "lioness", "metropolitan", "mildmay", "northern", "piccadilly", "suffragette", "victoria", "waterloo-city",
-  "weaver", "windrush",
+  "bakerloo",
+  "central",
+  "circle",
+  "district",
+  "dlr",
+  "elizabeth",
+  "hammersmith-city",
+  "jubilee",
+  "liberty",
+  "lioness",
+  "metropolitan",
+  "mildmay",
+  "northern",
+  "piccadilly",
+  "suffragette",
+  "victoria",
+  "waterloo-city",
+  "weaver",
+  "windrush",
 ];
 
 /** What a query points at: a TfL line id, or the Overground mode. */
@@ -125,12 +141,17 @@ describe("findLine", () => {
     expect(findLine(input)?.id).toBe(id as never);
   });
 
-  test.each(["london-overground", "tfl-rail", "overground", "", "northern,victoria", "../Line/Mode/tube", "Northern line"])(
-    "drops the unknown favourite id %p",
-    (id) => {
-      expect(findLine(id)).toBeUndefined();
-    },
-  );
+  test.each([
+    "london-overground",
+    "tfl-rail",
+    "overground",
+    "",
+    "northern,victoria",
+    "../Line/Mode/tube",
+    "Northern line",
+  ])("drops the unknown favourite id %p", (id) => {
+    expect(findLine(id)).toBeUndefined();
+  });
 });
 
 describe("resolveLine from the raw slot value", () => {
@@ -177,12 +198,16 @@ describe("resolveLine from the raw slot value", () => {
     expect(target(resolveLine({ value }))).toBe(id);
   });
 
-  test.each(["overground", "Overground", "the overground", "London Overground", "the London Overground line", "london-overground"])(
-    "asks for the whole Overground when told %p",
-    (value) => {
-      expect(resolveLine({ value })).toEqual({ kind: "overground" });
-    },
-  );
+  test.each([
+    "overground",
+    "Overground",
+    "the overground",
+    "London Overground",
+    "the London Overground line",
+    "london-overground",
+  ])("asks for the whole Overground when told %p", (value) => {
+    expect(resolveLine({ value })).toEqual({ kind: "overground" });
+  });
 
   test.each([
     ["a missing slot", undefined],
@@ -212,7 +237,9 @@ describe("resolveLine from Alexa entity resolution", () => {
   });
 
   test("prefers the entity match over the raw value", () => {
-    expect(target(resolveLine({ value: "victoria", resolutions: matched({ id: "weaver", name: "weaver" }) }))).toBe("weaver");
+    expect(target(resolveLine({ value: "victoria", resolutions: matched({ id: "weaver", name: "weaver" }) }))).toBe(
+      "weaver",
+    );
   });
 
   test("falls back to the raw value when nothing matched", () => {
@@ -224,7 +251,11 @@ describe("resolveLine from Alexa entity resolution", () => {
     const resolutions = {
       resolutionsPerAuthority: [
         { authority: "amzn1.er-authority.echo-sdk.dynamic", status: { code: "ER_SUCCESS_NO_MATCH" }, values: [] },
-        { authority: "amzn1.er-authority.echo-sdk.static", status: { code: "ER_SUCCESS_MATCH" }, values: [{ value: { name: "met", id: "metropolitan" } }] },
+        {
+          authority: "amzn1.er-authority.echo-sdk.static",
+          status: { code: "ER_SUCCESS_MATCH" },
+          values: [{ value: { name: "met", id: "metropolitan" } }],
+        },
       ],
     };
     expect(target(resolveLine({ value: "the mat", resolutions }))).toBe("metropolitan");
@@ -242,13 +273,18 @@ describe("resolveLine from Alexa entity resolution", () => {
     ["authorities that are not an array", { resolutionsPerAuthority: "victoria" }],
     ["an authority without a status", { resolutionsPerAuthority: [{ values: [{ value: { id: "victoria" } }] }] }],
     ["a match without values", { resolutionsPerAuthority: [{ status: { code: "ER_SUCCESS_MATCH" } }] }],
-    ["a match with junk values", { resolutionsPerAuthority: [{ status: { code: "ER_SUCCESS_MATCH" }, values: [null, 3, { value: { id: 7 } }] }] }],
+    [
+      "a match with junk values",
+      { resolutionsPerAuthority: [{ status: { code: "ER_SUCCESS_MATCH" }, values: [null, 3, { value: { id: 7 } }] }] },
+    ],
   ])("ignores resolutions that are %s", (_title, resolutions) => {
     expect(target(resolveLine({ value: "piccadilly", resolutions }))).toBe("piccadilly");
   });
 
   test("resolves the Overground through its model id", () => {
-    expect(resolveLine({ value: "over ground", resolutions: matched({ id: "overground", name: "london overground" }) })).toEqual({
+    expect(
+      resolveLine({ value: "over ground", resolutions: matched({ id: "overground", name: "london overground" }) }),
+    ).toEqual({
       kind: "overground",
     });
   });
@@ -266,7 +302,10 @@ function referenceKey(text: string): string {
     .replace(/[-_]/g, " ")
     .replace(/\s+/g, " ")
     .trim();
-  key = key.replace(/^the\s+/, "").replace(/(?:^|\s+)line$/, "").trim();
+  key = key
+    .replace(/^the\s+/, "")
+    .replace(/(?:^|\s+)line$/, "")
+    .trim();
   if (/^[a-z](?:[.\s]+[a-z])+\.?$/.test(key) || /^(?:[a-z]\.){2,}$/.test(key)) {
     key = key.replace(/[.\s]/g, "");
   }
@@ -275,17 +314,85 @@ function referenceKey(text: string): string {
 
 /** Characters that matter to the rules, plus every kind of whitespace JavaScript knows. */
 const ALPHABET = [
-  "a", "b", "d", "e", "h", "i", "l", "n", "r", "t", "D", "L", "R", "T", "H", "E", "N", "İ", "K", "1",
-  ".", " ", "&", "-", "_", "'", "’", "‘", "\t", "\n", "\r", "\v", "\f", "\u00a0", "\u1680", "\u2000",
-  "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff", "\u180e", "\u200b", "é",
+  "a",
+  "b",
+  "d",
+  "e",
+  "h",
+  "i",
+  "l",
+  "n",
+  "r",
+  "t",
+  "D",
+  "L",
+  "R",
+  "T",
+  "H",
+  "E",
+  "N",
+  "İ",
+  "K",
+  "1",
+  ".",
+  " ",
+  "&",
+  "-",
+  "_",
+  "'",
+  "’",
+  "‘",
+  "\t",
+  "\n",
+  "\r",
+  "\v",
+  "\f",
+  "\u00a0",
+  "\u1680",
+  "\u2000",
+  "\u200a",
+  "\u2028",
+  "\u2029",
+  "\u202f",
+  "\u205f",
+  "\u3000",
+  "\ufeff",
+  "\u180e",
+  "\u200b",
+  "é",
 ];
 
 describe("lineNameKey against its regular-expression definition", () => {
   test.each([
-    "the d. l. r.", "D.L.R.", "d l r", "d.l.r", "d..l", "d. l r. ", "d l r.", "d l r..", "d.", "dl. r", "a.b.c",
-    "The Line", "line", "the line", "theline", "the  Victoria   LINE", "Hammersmith & City", "waterloo-city",
-    "tfl_rail", "  elizabeth-line  ", "St. John’s Wood", "the", "the ", "", "   ", "\u00a0the\u2003dlr\u3000line\ufeff",
-    "x line line", "the the line", "d\u180el",
+    "the d. l. r.",
+    "D.L.R.",
+    "d l r",
+    "d.l.r",
+    "d..l",
+    "d. l r. ",
+    "d l r.",
+    "d l r..",
+    "d.",
+    "dl. r",
+    "a.b.c",
+    "The Line",
+    "line",
+    "the line",
+    "theline",
+    "the  Victoria   LINE",
+    "Hammersmith & City",
+    "waterloo-city",
+    "tfl_rail",
+    "  elizabeth-line  ",
+    "St. John’s Wood",
+    "the",
+    "the ",
+    "",
+    "   ",
+    "\u00a0the\u2003dlr\u3000line\ufeff",
+    "x line line",
+    "the the line",
+    "d\u180el",
   ])("gives the same key as the regular-expression definition for %p", (text) => {
     expect(lineNameKey(text)).toBe(referenceKey(text));
   });
@@ -314,7 +421,12 @@ describe("LINE_NAME_KEYS", () => {
         derived.set(lineNameKey(form), line.id);
       }
     }
-    for (const form of [OVERGROUND_SLOT.id, OVERGROUND_SLOT.slotValue, ...OVERGROUND_SLOT.synonyms, ...OVERGROUND_SLOT.aliases]) {
+    for (const form of [
+      OVERGROUND_SLOT.id,
+      OVERGROUND_SLOT.slotValue,
+      ...OVERGROUND_SLOT.synonyms,
+      ...OVERGROUND_SLOT.aliases,
+    ]) {
       derived.set(lineNameKey(form), OVERGROUND_MODE);
     }
     expect<Record<string, string>>({ ...LINE_NAME_KEYS }).toEqual(Object.fromEntries(derived));

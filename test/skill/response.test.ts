@@ -41,7 +41,9 @@ describe("the response builder", () => {
 
   test("keeps the session open with a reprompt", () => {
     const response = speak(["Which line?"]).withReprompt(["Which line would you like?"]).keepSessionOpen().build();
-    expect(response.response.reprompt).toEqual({ outputSpeech: { type: "SSML", ssml: "<speak>Which line would you like?</speak>" } });
+    expect(response.response.reprompt).toEqual({
+      outputSpeech: { type: "SSML", ssml: "<speak>Which line would you like?</speak>" },
+    });
     expect(response.response.shouldEndSession).toBe(false);
   });
 
@@ -57,7 +59,9 @@ describe("the response builder", () => {
   });
 
   test("joins card paragraphs with newlines and keeps the written form", () => {
-    const response = speak(["DLR & TfL"]).withCard("Current Disruption", ["Hammersmith & City: <minor> delays", "DLR: e/b trains", "St Pancras"]).build();
+    const response = speak(["DLR & TfL"])
+      .withCard("Current Disruption", ["Hammersmith & City: <minor> delays", "DLR: e/b trains", "St Pancras"])
+      .build();
     expect(standardCard(response)).toEqual({
       type: "Standard",
       title: "Current Disruption",
@@ -73,7 +77,11 @@ describe("the response builder", () => {
 
   test("uses each line's card title", () => {
     const line = findLine("dlr");
-    const card = standardCard(speak(["x"]).withCard(line?.cardTitle ?? "", ["y"]).build());
+    const card = standardCard(
+      speak(["x"])
+        .withCard(line?.cardTitle ?? "", ["y"])
+        .build(),
+    );
     expect(card.title).toBe("DLR Status");
   });
 
@@ -125,7 +133,9 @@ describe("escaping in the response", () => {
 });
 
 describe("size limits", () => {
-  const longReason = "Severe delays between Elephant & Castle and Harrow & Wealdstone while a train is repaired. ".repeat(120).slice(0, 10_000);
+  const longReason = "Severe delays between Elephant & Castle and Harrow & Wealdstone while a train is repaired. "
+    .repeat(120)
+    .slice(0, 10_000);
 
   test("keeps speech, card and JSON within Alexa's limits for a 10,000-character reason", () => {
     const response = speak([longReason]).withCard("Bakerloo Line Status", [longReason]).build();
@@ -157,8 +167,12 @@ describe("size limits", () => {
   });
 
   test("drops trailing disruption paragraphs rather than cutting the first", () => {
-    const disruptions = Array.from({ length: 60 }, (_, i) => `Line ${i}: minor delays while a signal is fixed at station ${i}. `.repeat(3).trim());
-    const response = speak([...disruptions, "Every other line has a good service."]).withCard("Current Disruption", disruptions).build();
+    const disruptions = Array.from({ length: 60 }, (_, i) =>
+      `Line ${i}: minor delays while a signal is fixed at station ${i}. `.repeat(3).trim(),
+    );
+    const response = speak([...disruptions, "Every other line has a good service."])
+      .withCard("Current Disruption", disruptions)
+      .build();
     const ssml = response.response.outputSpeech?.ssml ?? "";
     expect(ssml.length).toBeLessThan(8_000);
     expect(ssml).toStartWith(`<speak><p>${disruptions[0]}</p>`);

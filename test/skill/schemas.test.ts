@@ -8,7 +8,14 @@ import sessionEnded from "../fixtures/alexa/session-ended.json" with { type: "js
 import { InvalidRequestError } from "../../src/skill/errors.ts";
 import { parseAlexaEvent } from "../../src/skill/handler.ts";
 import { RequestEnvelopeSchema, TimestampSchema, isKnownRequestType } from "../../src/skill/schemas.ts";
-import { baseEvent, clone, createIntentEvent, createLaunchEvent, FIXTURE_ACCESS_TOKEN, type JsonObject } from "../helpers/alexa.ts";
+import {
+  baseEvent,
+  clone,
+  createIntentEvent,
+  createLaunchEvent,
+  FIXTURE_ACCESS_TOKEN,
+  type JsonObject,
+} from "../helpers/alexa.ts";
 
 function edited(edit: (event: JsonObject) => void, event: JsonObject = baseEvent()): JsonObject {
   edit(event);
@@ -35,20 +42,38 @@ describe("the request envelope accepts what Alexa and its test tools send", () =
     ["a locale that is not a culture", edited((event) => (event["request"]["locale"] = "____"))],
     ["no timestamp", edited((event) => delete event["request"]["timestamp"])],
     ["no requestId", edited((event) => delete event["request"]["requestId"])],
-    ["a requestId with a leading space", edited((event) => (event["request"]["requestId"] = " amzn1.echo-api.request.x"))],
+    [
+      "a requestId with a leading space",
+      edited((event) => (event["request"]["requestId"] = " amzn1.echo-api.request.x")),
+    ],
     ["no version", edited((event) => delete event["version"])],
-    ["a null access token and permissions", edited((event) => {
-      event["session"]["user"] = { userId: "amzn1.ask.account.X", accessToken: null, permissions: null };
-    })],
-    ["session attributes with nested JSON", edited((event) => {
-      event["session"]["attributes"] = { history: [{ line: "victoria", at: 1741940102000 }], flags: { a: [null, true] } };
-    })],
+    [
+      "a null access token and permissions",
+      edited((event) => {
+        event["session"]["user"] = { userId: "amzn1.ask.account.X", accessToken: null, permissions: null };
+      }),
+    ],
+    [
+      "session attributes with nested JSON",
+      edited((event) => {
+        event["session"]["attributes"] = {
+          history: [{ line: "victoria", at: 1741940102000 }],
+          flags: { a: [null, true] },
+        };
+      }),
+    ],
     ["no slots", createIntentEvent("StatusIntent")],
     ["null slots", createIntentEvent("StatusIntent", null)],
     ["empty slots", createIntentEvent("StatusIntent", {})],
-    ["a slot without a value", createIntentEvent("StatusIntent", { LINE: { name: "LINE", confirmationStatus: "NONE" } })],
+    [
+      "a slot without a value",
+      createIntentEvent("StatusIntent", { LINE: { name: "LINE", confirmationStatus: "NONE" } }),
+    ],
     ["no dialogState", edited((event) => delete event["request"]["dialogState"])],
-    ["an unknown session-ended reason", edited((event) => (event["request"]["reason"] = "BRAND_NEW"), clone(sessionEnded) as JsonObject)],
+    [
+      "an unknown session-ended reason",
+      edited((event) => (event["request"]["reason"] = "BRAND_NEW"), clone(sessionEnded) as JsonObject),
+    ],
     ["an exception without a session", clone(exceptionEncountered)],
     ["a new top-level field", edited((event) => (event["experiment"] = { id: 7 }))],
   ])("%s", (_, event) => {
@@ -67,7 +92,9 @@ describe("the request envelope accepts what Alexa and its test tools send", () =
     if (envelope.request.type !== "IntentRequest") throw new Error("expected an IntentRequest");
 
     expect(envelope.request.intent.slots?.["LINE"]?.value).toBe("victoria");
-    expect(envelope.request.intent.slots?.["LINE"]?.resolutions).toMatchObject({ resolutionsPerAuthority: [expect.any(Object)] });
+    expect(envelope.request.intent.slots?.["LINE"]?.resolutions).toMatchObject({
+      resolutionsPerAuthority: [expect.any(Object)],
+    });
   });
 
   test("the access token is read from the session user", () => {

@@ -36,7 +36,9 @@ describe("describeLineStatus severities", () => {
     [10, "Good Service"],
     [18, "No Issues"],
   ])("says there is a good service for severity %i (%s) and ignores any reason", (severity) => {
-    expect(describeLineStatus(oneStatus("Metropolitan", severity, REASON))).toBe("The Metropolitan line has a good service.");
+    expect(describeLineStatus(oneStatus("Metropolitan", severity, REASON))).toBe(
+      "The Metropolitan line has a good service.",
+    );
   });
 
   test("says a line with severity 20 is closed, starting with a capital", () => {
@@ -71,11 +73,16 @@ describe("describeLineStatus with several statuses", () => {
 
   test("does not depend on the order TfL lists the statuses in", () => {
     const line = fixtureLine("circleTwoStatuses");
-    expect(describeLineStatus({ ...line, lineStatuses: [...line.lineStatuses].reverse() })).toBe(describeLineStatus(line));
+    expect(describeLineStatus({ ...line, lineStatuses: [...line.lineStatuses].reverse() })).toBe(
+      describeLineStatus(line),
+    );
   });
 
   test("reads the delay when a delay and a good service are both current", () => {
-    const line: LineInput = { name: "Victoria", lineStatuses: [{ statusSeverity: 10 }, { statusSeverity: 9, reason: "Victoria line: Minor delays." }] };
+    const line: LineInput = {
+      name: "Victoria",
+      lineStatuses: [{ statusSeverity: 10 }, { statusSeverity: 9, reason: "Victoria line: Minor delays." }],
+    };
     expect(describeLineStatus(line)).toBe("Minor delays.");
   });
 
@@ -87,7 +94,11 @@ describe("describeLineStatus with several statuses", () => {
     const line: LineInput = {
       name: "Central",
       lineStatuses: [
-        { statusSeverity: 3, reason: "Central line: Closed next weekend.", validityPeriods: [{ isNow: false }, { isNow: false }] },
+        {
+          statusSeverity: 3,
+          reason: "Central line: Closed next weekend.",
+          validityPeriods: [{ isNow: false }, { isNow: false }],
+        },
         { statusSeverity: 9, reason: "Central line: Minor delays now.", validityPeriods: [{ isNow: true }] },
       ],
     };
@@ -99,7 +110,11 @@ describe("describeLineStatus with several statuses", () => {
       name: "Central",
       lineStatuses: [
         { statusSeverity: 10 },
-        { statusSeverity: 5, reason: "Central line: Part closure.", validityPeriods: [{ isNow: false }, { isNow: true }] },
+        {
+          statusSeverity: 5,
+          reason: "Central line: Part closure.",
+          validityPeriods: [{ isNow: false }, { isNow: true }],
+        },
       ],
     };
     expect(describeLineStatus(line)).toBe("Part closure.");
@@ -139,7 +154,9 @@ describe("describeLineStatus reason prefixes", () => {
   });
 
   test("keeps a station name before the colon (fixture)", () => {
-    expect(describeLineStatus(fixtureLine("dlrStationPrefix"))).toBe("Cutty Sark: Trains call in one direction only until further notice.");
+    expect(describeLineStatus(fixtureLine("dlrStationPrefix"))).toBe(
+      "Cutty Sark: Trains call in one direction only until further notice.",
+    );
   });
 
   test("tidies double and trailing spaces", () => {
@@ -194,14 +211,19 @@ describe("status text as Alexa says it", () => {
     ["dlrNoIssues", "<speak>The D.L.R. has a good service.</speak>"],
     ["hammersmithGood", "<speak>The Hammersmith and City line has a good service.</speak>"],
     ["piccadillyClosed", "<speak>The Piccadilly line is closed at the moment.</speak>"],
-    ["elizabethReason", "<speak>A reduced service runs between Abbey Wood and Shenfield because of staff shortages.</speak>"],
+    [
+      "elizabethReason",
+      "<speak>A reduced service runs between Abbey Wood and Shenfield because of staff shortages.</speak>",
+    ],
     ["jubileeGood", "<speak>The Jubilee line has a good service.</speak>"],
   ] as const)("speaks the %s fixture as %p", (name, ssml) => {
     expect(toSsml([describeLineStatus(fixtureLine(name))])).toBe(ssml);
   });
 
   test("says D.L.R. without a doubled full stop when a reason ends with the DLR", () => {
-    const ssml = toSsml([describeLineStatus(oneStatus("Jubilee", 9, "Jubilee line: Minor delays. Tickets are accepted on the DLR."))]);
+    const ssml = toSsml([
+      describeLineStatus(oneStatus("Jubilee", 9, "Jubilee line: Minor delays. Tickets are accepted on the DLR.")),
+    ]);
     expect(ssml).toBe("<speak>Minor delays. Tickets are accepted on the D.L.R.</speak>");
     expect(ssml).not.toContain("D.L.R..");
   });

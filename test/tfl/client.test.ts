@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { BudgetExceededError, InvalidRequestArgumentError, UpstreamError, UpstreamSchemaError } from "../../src/http/index.ts";
+import {
+  BudgetExceededError,
+  InvalidRequestArgumentError,
+  UpstreamError,
+  UpstreamSchemaError,
+} from "../../src/http/index.ts";
 import type { TflPort } from "../../src/skill/ports.ts";
 import { createTflClient } from "../../src/tfl/index.ts";
 import type { TflClient, TflClientOptions } from "../../src/tfl/index.ts";
@@ -45,7 +50,11 @@ function client(overrides: Partial<TflClientOptions> = {}): TflClient {
 }
 
 const budget = (ms = 1_000) => ({ deadline: clock + ms });
-const line = (id: string, severity = 10) => ({ id, name: id.toUpperCase(), lineStatuses: [{ statusSeverity: severity }] });
+const line = (id: string, severity = 10) => ({
+  id,
+  name: id.toUpperCase(),
+  lineStatuses: [{ statusSeverity: severity }],
+});
 const TUBE = [line("bakerloo"), line("victoria")];
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -98,7 +107,10 @@ describe("requests", () => {
   test("sends the User-Agent and asks for JSON", async () => {
     server.route("GET", "/Line/Mode/tube/Status", json(TUBE));
     await client().getModeStatuses(["tube"], budget());
-    expect(server.requests[0]?.headers).toMatchObject({ "user-agent": "london-travel/1.2.3", accept: "application/json" });
+    expect(server.requests[0]?.headers).toMatchObject({
+      "user-agent": "london-travel/1.2.3",
+      accept: "application/json",
+    });
   });
 
   test.each([
@@ -156,7 +168,12 @@ describe("answers", () => {
             reason: "Elizabeth line: No service between Whitechapel and Abbey Wood on Sunday for track renewal. ",
             validityPeriods: [{ isNow: false }],
           },
-          { statusSeverity: 6, statusSeverityDescription: "Severe Delays", reason: null, validityPeriods: [{ isNow: true }] },
+          {
+            statusSeverity: 6,
+            statusSeverityDescription: "Severe Delays",
+            reason: null,
+            validityPeriods: [{ isNow: true }],
+          },
         ],
       },
     ]);
@@ -184,7 +201,12 @@ describe("answers", () => {
     ["another line", [line("central")]],
     ["only some of the lines", [line("victoria")]],
   ])("rejects %s for the lines asked about, and never caches it", async (_title, body) => {
-    server.route("GET", "/Line/victoria%2Cdlr/Status", json(body, { headers: { "cache-control": "max-age=60" } }), json([line("dlr"), line("victoria")], { headers: { "cache-control": "max-age=60" } }));
+    server.route(
+      "GET",
+      "/Line/victoria%2Cdlr/Status",
+      json(body, { headers: { "cache-control": "max-age=60" } }),
+      json([line("dlr"), line("victoria")], { headers: { "cache-control": "max-age=60" } }),
+    );
     const c = client();
     const error = await failure(c.getLineStatuses(["victoria", "dlr"], budget()));
     expect(error).toBeInstanceOf(UpstreamSchemaError);
@@ -200,7 +222,12 @@ describe("answers", () => {
   });
 
   test("rejects an empty list for a mode, and never caches it", async () => {
-    server.route("GET", "/Line/Mode/dlr/Status", json([], { headers: { "cache-control": "max-age=60" } }), json([line("dlr")]));
+    server.route(
+      "GET",
+      "/Line/Mode/dlr/Status",
+      json([], { headers: { "cache-control": "max-age=60" } }),
+      json([line("dlr")]),
+    );
     const c = client();
     expect((await failure(c.getModeStatuses(["dlr"], budget()))).message).toBe(
       "GET Line/Mode/dlr/Status returned an unreadable body: no lines for the mode",
@@ -277,7 +304,14 @@ describe("the cache", () => {
   });
 
   test("never caches a failure", async () => {
-    server.route("GET", path, status(503, { headers: { "cache-control": "max-age=60" } }), status(503), status(503), json([{ id: "tube-line", name: "Tube", lineStatuses: [] }], { headers: { "cache-control": "max-age=60" } }));
+    server.route(
+      "GET",
+      path,
+      status(503, { headers: { "cache-control": "max-age=60" } }),
+      status(503),
+      status(503),
+      json([{ id: "tube-line", name: "Tube", lineStatuses: [] }], { headers: { "cache-control": "max-age=60" } }),
+    );
     const c = client();
     expect(await failure(call(c))).toBeInstanceOf(UpstreamError);
     expect(await call(c)).toEqual([{ id: "tube-line", name: "Tube", lineStatuses: [] }]);
@@ -285,7 +319,12 @@ describe("the cache", () => {
   });
 
   test("never caches an answer that fails the schema", async () => {
-    server.route("GET", path, json([{ id: 1 }], { headers: { "cache-control": "max-age=60" } }), json(TUBE, { headers: { "cache-control": "max-age=60" } }));
+    server.route(
+      "GET",
+      path,
+      json([{ id: 1 }], { headers: { "cache-control": "max-age=60" } }),
+      json(TUBE, { headers: { "cache-control": "max-age=60" } }),
+    );
     const c = client();
     expect(await failure(call(c))).toBeInstanceOf(UpstreamSchemaError);
     expect(await call(c)).toEqual(TUBE);
@@ -293,8 +332,16 @@ describe("the cache", () => {
   });
 
   test("keeps answers apart by path", async () => {
-    server.route("GET", "/Line/victoria/Status", json([{ id: "victoria", name: "Victoria", lineStatuses: [] }], { headers: { "cache-control": "max-age=30" } }));
-    server.route("GET", "/Line/dlr/Status", json([{ id: "dlr", name: "DLR", lineStatuses: [] }], { headers: { "cache-control": "max-age=30" } }));
+    server.route(
+      "GET",
+      "/Line/victoria/Status",
+      json([{ id: "victoria", name: "Victoria", lineStatuses: [] }], { headers: { "cache-control": "max-age=30" } }),
+    );
+    server.route(
+      "GET",
+      "/Line/dlr/Status",
+      json([{ id: "dlr", name: "DLR", lineStatuses: [] }], { headers: { "cache-control": "max-age=30" } }),
+    );
     const c = client();
     expect((await c.getLineStatuses(["victoria"], budget()))[0]?.id).toBe("victoria");
     expect((await c.getLineStatuses(["dlr"], budget()))[0]?.id).toBe("dlr");
@@ -308,11 +355,22 @@ describe("the cache", () => {
     }
     const c = client({ cache: { maxEntries: 2 } });
     for (const id of ["victoria", "dlr", "central", "victoria"]) await c.getLineStatuses([id], budget());
-    expect(server.requests.map((r) => r.path)).toEqual(["/Line/victoria/Status", "/Line/dlr/Status", "/Line/central/Status", "/Line/victoria/Status"]);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      "/Line/victoria/Status",
+      "/Line/dlr/Status",
+      "/Line/central/Status",
+      "/Line/victoria/Status",
+    ]);
   });
 
   test("hands out cached answers that cannot be changed", async () => {
-    server.route("GET", path, json([{ id: "tube-line", name: "Tube", lineStatuses: [{ statusSeverity: 10 }] }], { headers: { "cache-control": "max-age=30" } }));
+    server.route(
+      "GET",
+      path,
+      json([{ id: "tube-line", name: "Tube", lineStatuses: [{ statusSeverity: 10 }] }], {
+        headers: { "cache-control": "max-age=30" },
+      }),
+    );
     const lines = await call(client());
     expect(Object.isFrozen(lines)).toBe(true);
     expect(Object.isFrozen(lines[0]?.lineStatuses[0])).toBe(true);
@@ -321,7 +379,12 @@ describe("the cache", () => {
 
 describe("logging", () => {
   test("logs each request at debug with its outcome", async () => {
-    server.route("GET", "/Line/Mode/tube/Status", status(500), json(TUBE, { headers: { "cache-control": "max-age=30" } }));
+    server.route(
+      "GET",
+      "/Line/Mode/tube/Status",
+      status(500),
+      json(TUBE, { headers: { "cache-control": "max-age=30" } }),
+    );
     const c = client();
     await c.getModeStatuses(["tube"], budget());
     await c.getModeStatuses(["tube"], budget());
@@ -332,8 +395,24 @@ describe("logging", () => {
       durationMs: typeof fields["durationMs"],
     }));
     expect(seen).toEqual([
-      { level: "debug", event: "tfl.request", operation: "GET Line/Mode/tube/Status", status: 200, durationMs: "number", attempts: 2, cached: false },
-      { level: "debug", event: "tfl.request", operation: "GET Line/Mode/tube/Status", status: 200, durationMs: "number", attempts: 0, cached: true },
+      {
+        level: "debug",
+        event: "tfl.request",
+        operation: "GET Line/Mode/tube/Status",
+        status: 200,
+        durationMs: "number",
+        attempts: 2,
+        cached: false,
+      },
+      {
+        level: "debug",
+        event: "tfl.request",
+        operation: "GET Line/Mode/tube/Status",
+        status: 200,
+        durationMs: "number",
+        attempts: 0,
+        cached: true,
+      },
     ]);
   });
 

@@ -24,10 +24,7 @@ export async function handleStatus(
   const query = resolveLine(slot);
   if (query === undefined) {
     invocation.log.info("skill.status.unknownLine", { value: slot?.value ?? null });
-    return speak([strings.unknownLine])
-      .withReprompt([strings.unknownLineReprompt])
-      .keepSessionOpen()
-      .build();
+    return speak([strings.unknownLine]).withReprompt([strings.unknownLineReprompt]).keepSessionOpen().build();
   }
   if (query.kind === "overground") {
     return answerOverground(deps, invocation);

@@ -7,10 +7,7 @@ import { emptyResponse, type AlexaResponse } from "../response.ts";
 import type { UnknownRequestEnvelope } from "../schemas.ts";
 
 /** Logs the request type and returns `{"response":{}}`. */
-export function handleUnknownRequest(
-  envelope: UnknownRequestEnvelope,
-  invocation: SkillInvocation,
-): AlexaResponse {
+export function handleUnknownRequest(envelope: UnknownRequestEnvelope, invocation: SkillInvocation): AlexaResponse {
   invocation.log.info("skill.request.unknownType", {
     type: envelope.request.type,
     sessionId: envelope.session?.sessionId ?? null,

@@ -5,11 +5,7 @@ import { strings } from "../speech/strings.ts";
 import type { IntentInput } from "./types.ts";
 
 /** Says the skill cannot help with that and ends the session. */
-export function handleUnknownIntent(
-  input: IntentInput,
-  _deps: SkillDeps,
-  invocation: SkillInvocation,
-): AlexaResponse {
+export function handleUnknownIntent(input: IntentInput, _deps: SkillDeps, invocation: SkillInvocation): AlexaResponse {
   invocation.log.warn("skill.intent.unknown", {
     intent: input.intent.name,
     sessionId: input.session?.sessionId ?? null,

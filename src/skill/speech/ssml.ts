@@ -13,7 +13,8 @@ const ENTITIES: Readonly<Record<string, string>> = {
 };
 
 /** Characters XML 1.0 forbids (C0 controls other than tab/newline/return, U+FFFE/F, lone surrogates). */
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Removes characters no XML document (and no card) may carry. */
 export function stripInvalidCharacters(text: string): string {

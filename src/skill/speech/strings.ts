@@ -41,8 +41,7 @@ export const strings = Object.freeze({
   overgroundCardTitle: "London Overground Status",
 
   commuteCardTitle: "Commute Status",
-  commuteNotLinked:
-    "To hear about your commute, please link your London Travel account in the Alexa app.",
+  commuteNotLinked: "To hear about your commute, please link your London Travel account in the Alexa app.",
   commuteRelink:
     "Your London Travel account doesn't seem to be linked any more. " +
     "Please link it again in the Alexa app to hear about your commute.",

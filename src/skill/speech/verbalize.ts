@@ -2,15 +2,65 @@
  * Web and mail addresses are read out as they are written, so no rule below may touch them
  * ("tfl.gov.uk" must not become "T.F.L..gov.uk", as it does in the peer).
  */
-const ADDRESS = /\b(?:https?:\/\/|www\.)[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|com|org|net|gov|london)\b(?:\/[^\s<>"]*)?/gi;
+const ADDRESS =
+  /\b(?:https?:\/\/|www\.)[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|com|org|net|gov|london)\b(?:\/[^\s<>"]*)?/gi;
 
 /** Saints found in London station and street names: "St" before them is "Saint", never "Street". */
 const SAINTS = [
-  "Agnes", "Alban", "Albans", "Andrew", "Anne?", "Austell", "Barnabas", "Bartholomew", "Botolph", "Bride", "Budeaux",
-  "Catherine", "Chad", "Clement", "Columb", "Denys", "Dunstan", "Edmund", "Erth", "Gabriel", "George",
-  "German", "Giles", "Helen", "Helier", "Ives", "James", "John", "Katharine", "Katherine", "Keyne", "Lawrence",
-  "Leonard", "Luke", "Magnus", "Margaret", "Mark", "Martin", "Mary", "Marylebone", "Matthew", "Michael", "Mildred",
-  "Neots", "Nicholas", "Olave", "Pancras", "Paul", "Peter", "Quintin", "Saviour", "Stephen", "Swithin", "Thomas",
+  "Agnes",
+  "Alban",
+  "Albans",
+  "Andrew",
+  "Anne?",
+  "Austell",
+  "Barnabas",
+  "Bartholomew",
+  "Botolph",
+  "Bride",
+  "Budeaux",
+  "Catherine",
+  "Chad",
+  "Clement",
+  "Columb",
+  "Denys",
+  "Dunstan",
+  "Edmund",
+  "Erth",
+  "Gabriel",
+  "George",
+  "German",
+  "Giles",
+  "Helen",
+  "Helier",
+  "Ives",
+  "James",
+  "John",
+  "Katharine",
+  "Katherine",
+  "Keyne",
+  "Lawrence",
+  "Leonard",
+  "Luke",
+  "Magnus",
+  "Margaret",
+  "Mark",
+  "Martin",
+  "Mary",
+  "Marylebone",
+  "Matthew",
+  "Michael",
+  "Mildred",
+  "Neots",
+  "Nicholas",
+  "Olave",
+  "Pancras",
+  "Paul",
+  "Peter",
+  "Quintin",
+  "Saviour",
+  "Stephen",
+  "Swithin",
+  "Thomas",
 ].join("|");
 
 type Rule = readonly [
@@ -24,7 +74,12 @@ type Rule = readonly [
   mayMatch: (text: string) => boolean,
 ];
 
-const DIRECTIONS: Readonly<Record<string, string>> = { e: "eastbound", n: "northbound", s: "southbound", w: "westbound" };
+const DIRECTIONS: Readonly<Record<string, string>> = {
+  e: "eastbound",
+  n: "northbound",
+  s: "southbound",
+  w: "westbound",
+};
 
 /** Applied in order to the text between addresses (product.md item 6). */
 const RULES: readonly Rule[] = [
@@ -38,7 +93,11 @@ const RULES: readonly Rule[] = [
     (text) => text.toLowerCase().includes("/b"),
   ],
   // Saints stay saints: "St Pancras", "St. John's Wood", "St James's Park".
-  [new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"), "Saint", (text) => text.includes("St")],
+  [
+    new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"),
+    "Saint",
+    (text) => text.includes("St"),
+  ],
   // Any other "St" after a word is a street: "High St Kensington", "Liverpool St."
   [/(?<=\S\s+)St(?=\s|[,.;:!?)]|$)/g, "Street", (text) => text.includes("St")],
   [/\bSWT\b/g, "South West Trains", (text) => text.includes("SWT")],

@@ -38,4 +38,3 @@ export class ZipTooLargeError extends Error {
     this.limitBytes = limitBytes;
   }
 }
-

@@ -157,22 +157,20 @@ export function planBuild(options: PlanBuildOptions): BuildPlan {
     };
   });
   const zipStage = compiles.length + 1;
-  const zips = compiles.map(
-    (compile): ZipStep => ({
-      kind: "zip",
-      label: `zip ${compile.arch}`,
-      stage: zipStage,
-      arch: compile.arch,
-      bunTarget: compile.bunTarget,
-      input: compile.outfile,
-      output: posix.join(options.outDir, `lambda-${compile.arch}.zip`),
-      entryName: ZIP_ENTRY_NAME,
-      mode: ZIP_ENTRY_MODE,
-      mtime: ZIP_MTIME,
-      level: ZIP_LEVEL,
-      limitBytes,
-    }),
-  );
+  const zips = compiles.map((compile): ZipStep => ({
+    kind: "zip",
+    label: `zip ${compile.arch}`,
+    stage: zipStage,
+    arch: compile.arch,
+    bunTarget: compile.bunTarget,
+    input: compile.outfile,
+    output: posix.join(options.outDir, `lambda-${compile.arch}.zip`),
+    entryName: ZIP_ENTRY_NAME,
+    mode: ZIP_ENTRY_MODE,
+    mtime: ZIP_MTIME,
+    level: ZIP_LEVEL,
+    limitBytes,
+  }));
   const manifest: ManifestStep = {
     kind: "manifest",
     label: "manifest",

@@ -59,7 +59,10 @@ export function zipSingleFile(data: Uint8Array<ArrayBuffer>, options: ZipEntryOp
  * Same bytes as `zipSingleFile`, made on a worker thread so both architectures' zips use both
  * cores. `data` is copied to the worker, so the caller keeps it.
  */
-export function zipSingleFileAsync(data: Uint8Array<ArrayBuffer>, options: ZipEntryOptions): Promise<Uint8Array<ArrayBuffer>> {
+export function zipSingleFileAsync(
+  data: Uint8Array<ArrayBuffer>,
+  options: ZipEntryOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./zip-worker.ts", import.meta.url).href);
     worker.onmessage = (event: MessageEvent<ZipWorkerReply>) => {
@@ -83,7 +86,8 @@ export interface ZipWorkerRequest {
 }
 
 /** Message back from `zip-worker.ts`; errors travel as text (structured clone drops the class). */
-export type ZipWorkerReply = { readonly ok: true; readonly zip: Uint8Array<ArrayBuffer> } | { readonly ok: false; readonly error: string };
+export type ZipWorkerReply =
+  { readonly ok: true; readonly zip: Uint8Array<ArrayBuffer> } | { readonly ok: false; readonly error: string };
 
 /** Refuses a zip over `limitBytes`, naming it, its size and the limit. */
 export function assertZipFits(path: string, bytes: number, limitBytes: number): void {
@@ -98,12 +102,25 @@ export function toLocalDate(mtime: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(mtime);
   const [year, month, day, hours, minutes, seconds] = (match?.slice(1) ?? []).map(Number);
   if (
-    year === undefined || month === undefined || day === undefined ||
-    hours === undefined || minutes === undefined || seconds === undefined ||
-    year < 1980 || year > 2099 || month < 1 || month > 12 || day < 1 || day > 31 ||
-    hours > 23 || minutes > 59 || seconds > 59
+    year === undefined ||
+    month === undefined ||
+    day === undefined ||
+    hours === undefined ||
+    minutes === undefined ||
+    seconds === undefined ||
+    year < 1980 ||
+    year > 2099 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 31 ||
+    hours > 23 ||
+    minutes > 59 ||
+    seconds > 59
   ) {
-    throw new RangeError(`zip timestamp must be YYYY-MM-DDTHH:MM:SS between 1980 and 2099, not ${JSON.stringify(mtime)}`);
+    throw new RangeError(
+      `zip timestamp must be YYYY-MM-DDTHH:MM:SS between 1980 and 2099, not ${JSON.stringify(mtime)}`,
+    );
   }
   return new Date(year, month - 1, day, hours, minutes, seconds);
 }

@@ -20,7 +20,9 @@ export interface InteractionModel {
       readonly invocationName: string;
       readonly intents: readonly ModelIntent[];
       readonly types: ReadonlyArray<{ readonly name: string; readonly values: readonly SlotTypeValue[] }>;
-      readonly modelConfiguration: { readonly fallbackIntentSensitivity: { readonly level: "LOW" | "MEDIUM" | "HIGH" } };
+      readonly modelConfiguration: {
+        readonly fallbackIntentSensitivity: { readonly level: "LOW" | "MEDIUM" | "HIGH" };
+      };
     };
   };
 }
@@ -79,7 +81,15 @@ const STATUS_TEMPLATES = withLineForms([
 ]);
 
 const DISRUPTION_SINGULAR = ["disruption", "tube disruption", "engineering work", "planned engineering work"];
-const DISRUPTION_PLURAL = ["delays", "disruptions", "closures", "line closures", "problems", "engineering works", "tube delays"];
+const DISRUPTION_PLURAL = [
+  "delays",
+  "disruptions",
+  "closures",
+  "line closures",
+  "problems",
+  "engineering works",
+  "tube delays",
+];
 
 const DISRUPTION_TEMPLATES = [
   ...DISRUPTION_SINGULAR.flatMap((noun) => [

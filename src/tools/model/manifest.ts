@@ -15,21 +15,28 @@ export interface SkillManifest {
   readonly manifest: {
     readonly manifestVersion: "1.0";
     readonly publishingInformation: {
-      readonly locales: Readonly<Record<string, {
-        readonly name: string;
-        readonly summary: string;
-        readonly description: string;
-        readonly examplePhrases: readonly string[];
-        readonly keywords: readonly string[];
-        readonly smallIconUri: string;
-        readonly largeIconUri: string;
-      }>>;
+      readonly locales: Readonly<
+        Record<
+          string,
+          {
+            readonly name: string;
+            readonly summary: string;
+            readonly description: string;
+            readonly examplePhrases: readonly string[];
+            readonly keywords: readonly string[];
+            readonly smallIconUri: string;
+            readonly largeIconUri: string;
+          }
+        >
+      >;
       readonly isAvailableWorldwide: boolean;
       readonly distributionCountries: readonly string[];
       readonly category: string;
       readonly testingInstructions: string;
     };
-    readonly apis: { readonly custom: { readonly endpoint: { readonly uri: string }; readonly interfaces: readonly unknown[] } };
+    readonly apis: {
+      readonly custom: { readonly endpoint: { readonly uri: string }; readonly interfaces: readonly unknown[] };
+    };
     readonly permissions: readonly unknown[];
     readonly privacyAndCompliance: {
       readonly allowsPurchases: boolean;

@@ -37,7 +37,11 @@ for (;;) {
       await fetch(`${api}/invocation/${id}/error`, {
         method: "POST",
         headers: { "lambda-runtime-function-error-type": "SkillIdMismatchError", "content-type": "application/json" },
-        body: JSON.stringify({ errorMessage: "The request is for another skill", errorType: "SkillIdMismatchError", stackTrace: [] }),
+        body: JSON.stringify({
+          errorMessage: "The request is for another skill",
+          errorType: "SkillIdMismatchError",
+          stackTrace: [],
+        }),
       });
       break;
     default:

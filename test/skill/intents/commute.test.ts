@@ -15,13 +15,7 @@ import {
   without,
   type JsonObject,
 } from "../../helpers/alexa.ts";
-import {
-  createHarness,
-  FakePortError,
-  linesById,
-  TEST_DEADLINE,
-  type PortScript,
-} from "../../helpers/fake-ports.ts";
+import { createHarness, FakePortError, linesById, TEST_DEADLINE, type PortScript } from "../../helpers/fake-ports.ts";
 
 const LINES = goodService as unknown as TflLine[];
 const CASES = byCase as unknown as Record<keyof typeof byCase, TflLine>;
@@ -52,11 +46,14 @@ describe("CommuteIntent without a linked account", () => {
     ["a null access token", createCommuteEvent({ accessToken: null })],
     ["an empty access token", createCommuteEvent({ accessToken: "" })],
     ["a blank access token", createCommuteEvent({ accessToken: "   " })],
-    ["no user in the session", (() => {
-      const event = createCommuteEvent();
-      delete event["session"]["user"];
-      return event;
-    })()],
+    [
+      "no user in the session",
+      (() => {
+        const event = createCommuteEvent();
+        delete event["session"]["user"];
+        return event;
+      })(),
+    ],
     ["no session", without(createCommuteEvent(), "session")],
   ])("%s: asks the user to link their account, with a link-account card", async (_, event) => {
     const { response, calls, log } = await askAboutCommute(event, {});
@@ -82,7 +79,10 @@ describe("CommuteIntent with a linked account", () => {
 
   test.each([
     ["no favourite lines", favourites()],
-    ["only ids the catalogue does not know", favourites("london-overground", "tfl-rail", "../Mode/tube", "northern%2Cvictoria", "")],
+    [
+      "only ids the catalogue does not know",
+      favourites("london-overground", "tfl-rail", "../Mode/tube", "northern%2Cvictoria", ""),
+    ],
   ])("%s: asks the user to choose favourites, with a commute card, and never calls TfL", async (_, preferences) => {
     const { response, calls } = await askAboutCommute(createCommuteEvent(), { preferences });
 

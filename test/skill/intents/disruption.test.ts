@@ -75,7 +75,9 @@ describe("DisruptionIntent", () => {
     expect(paragraphs).toHaveLength(6);
     expect(paragraphs[0]).toStartWith("D.L.R.");
     expect(paragraphs[4]).toStartWith("Waterloo and City Line:");
-    expect(paragraphs[5]).toBe(paragraphsOf(speak([strings.otherLinesGoodService]).build().response.outputSpeech!.ssml)[0]!);
+    expect(paragraphs[5]).toBe(
+      paragraphsOf(speak([strings.otherLinesGoodService]).build().response.outputSpeech!.ssml)[0]!,
+    );
     expect(parts.shouldEndSession).toBe(true);
     assertWellFormedSsml(parts.ssml!);
   });
@@ -90,7 +92,11 @@ describe("DisruptionIntent", () => {
 
   test("descriptions are compared ignoring case when sorting", async () => {
     const { parts } = await askAboutDisruption({
-      disruptions: [{ description: "central line: closed." }, { description: "Bakerloo Line: delays." }, { description: "DLR: delays." }],
+      disruptions: [
+        { description: "central line: closed." },
+        { description: "Bakerloo Line: delays." },
+        { description: "DLR: delays." },
+      ],
     });
 
     expect(parts.card?.text).toBe(["Bakerloo Line: delays.", "central line: closed.", "DLR: delays."].join("\n"));

@@ -41,5 +41,8 @@ test("an error type Alexa added later is still accepted", async () => {
   const { deps, invocation, log } = createHarness();
 
   expect(await handleAlexaRequest(event, invocation, deps)).toEqual({ version: "1.0", response: {} });
-  expect(log.find("skill.exceptionEncountered")[0]?.fields).toMatchObject({ type: "A_BRAND_NEW_ERROR_TYPE", causeRequestId: null });
+  expect(log.find("skill.exceptionEncountered")[0]?.fields).toMatchObject({
+    type: "A_BRAND_NEW_ERROR_TYPE",
+    causeRequestId: null,
+  });
 });

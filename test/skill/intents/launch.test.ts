@@ -12,11 +12,14 @@ test.each([
   ["an ISO timestamp", createLaunchEvent()],
   ["an epoch-milliseconds timestamp", clone(launchEpoch)],
   ["no context", without(createLaunchEvent(), "context")],
-  ["no locale", (() => {
-    const event = createLaunchEvent();
-    delete event["request"]["locale"];
-    return event;
-  })()],
+  [
+    "no locale",
+    (() => {
+      const event = createLaunchEvent();
+      delete event["request"]["locale"];
+      return event;
+    })(),
+  ],
 ])("a launch request with %s is welcomed with a reprompt and the session stays open", async (_, event) => {
   const { deps, invocation, calls, log } = createHarness();
   const response = await handleAlexaRequest(event, invocation, deps);

@@ -19,13 +19,28 @@ function withoutError(): JsonObject {
 test.each([
   ["too many reprompts with an error", clone(sessionEnded), "warn", "EXCEEDED_MAX_REPROMPTS"],
   ["the user leaving", withoutError(), "debug", "USER_INITIATED"],
-  ["an ERROR reason", endedWith({ reason: "ERROR", error: { type: "ENDPOINT_TIMEOUT", message: "late" } }), "warn", "ERROR"],
-  ["a reason Alexa added later", endedWith({ reason: "SOME_NEW_REASON", error: { type: "SOME_NEW_TYPE" } }), "warn", "SOME_NEW_REASON"],
-  ["no reason at all", (() => {
-    const event = withoutError();
-    delete event["request"]["reason"];
-    return event;
-  })(), "debug", null],
+  [
+    "an ERROR reason",
+    endedWith({ reason: "ERROR", error: { type: "ENDPOINT_TIMEOUT", message: "late" } }),
+    "warn",
+    "ERROR",
+  ],
+  [
+    "a reason Alexa added later",
+    endedWith({ reason: "SOME_NEW_REASON", error: { type: "SOME_NEW_TYPE" } }),
+    "warn",
+    "SOME_NEW_REASON",
+  ],
+  [
+    "no reason at all",
+    (() => {
+      const event = withoutError();
+      delete event["request"]["reason"];
+      return event;
+    })(),
+    "debug",
+    null,
+  ],
   ["no session", without(clone(sessionEnded), "session"), "warn", "EXCEEDED_MAX_REPROMPTS"],
 ])("a session ended by %s is logged and answered with an empty response", async (_, event, level, reason) => {
   const { deps, invocation, calls, log } = createHarness();

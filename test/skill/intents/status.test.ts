@@ -59,7 +59,9 @@ describe("StatusIntent for each line", () => {
   ])("asking about %s makes one TfL call and answers with a %s card", async (id, cardTitle) => {
     const { response, parts, calls } = await ask(createStatusEvent(rawLineSlot(id)));
 
-    expect(calls).toEqual([{ method: "getLineStatuses", ids: [id], budget: { deadline: TEST_DEADLINE, log: expect.anything() } }]);
+    expect(calls).toEqual([
+      { method: "getLineStatuses", ids: [id], budget: { deadline: TEST_DEADLINE, log: expect.anything() } },
+    ]);
     const line = GOOD_SERVICE_LINES.find((candidate) => candidate.id === id)!;
     const text = describeLineStatus(line);
     expect(response).toEqual(speak([text]).withCard(cardTitle, [text]).endSession().build());
@@ -145,12 +147,18 @@ describe("StatusIntent with a line it does not know", () => {
     ["a National Rail route", createStatusEvent(rawLineSlot("Thameslink"))],
     ["an unmatched resolution", createStatusEvent(unmatchedLineSlot("the purple one"))],
     ["an intent without slots", createStatusEvent(undefined)],
-    ["empty slots", (() => {
-      const event = createStatusEvent(undefined);
-      event["request"]["intent"]["slots"] = {};
-      return event;
-    })()],
-    ["SSML in the slot value", createStatusEvent(rawLineSlot('<speak><audio src="https://example.invalid/x.mp3"/></speak> & "quotes"'))],
+    [
+      "empty slots",
+      (() => {
+        const event = createStatusEvent(undefined);
+        event["request"]["intent"]["slots"] = {};
+        return event;
+      })(),
+    ],
+    [
+      "SSML in the slot value",
+      createStatusEvent(rawLineSlot('<speak><audio src="https://example.invalid/x.mp3"/></speak> & "quotes"')),
+    ],
   ])("%s: apologises, says what can be asked and keeps the session open with a reprompt", async (_, event) => {
     const { response, parts, calls, log } = await ask(event, {});
 
@@ -173,7 +181,9 @@ describe("StatusIntent for the London Overground", () => {
   ])("%s: one call for the mode, every Overground line in name order, with titles", async (_, slot) => {
     const { parts, calls } = await ask(createStatusEvent(slot), { modeStatuses: OVERGROUND_LINES });
 
-    expect(calls).toEqual([{ method: "getModeStatuses", modes: ["overground"], budget: { deadline: TEST_DEADLINE, log: expect.anything() } }]);
+    expect(calls).toEqual([
+      { method: "getModeStatuses", modes: ["overground"], budget: { deadline: TEST_DEADLINE, log: expect.anything() } },
+    ]);
     const paragraphs = paragraphsOf(parts.ssml!);
     expect(paragraphs).toHaveLength(6);
     expect(paragraphs.map((paragraph) => paragraph.slice(0, paragraph.indexOf(":")))).toEqual([

@@ -6,7 +6,11 @@ import { clone, createEvent, type JsonObject } from "../../helpers/alexa.ts";
 import { createHarness } from "../../helpers/fake-ports.ts";
 
 function outOfSession(type: string): JsonObject {
-  const event = createEvent({ type, requestId: "amzn1.echo-api.request.9c0f6e1d-2b7a-4c38-a5e4-7d1b0f8e3a26", timestamp: "2025-03-14T08:15:02Z" });
+  const event = createEvent({
+    type,
+    requestId: "amzn1.echo-api.request.9c0f6e1d-2b7a-4c38-a5e4-7d1b0f8e3a26",
+    timestamp: "2025-03-14T08:15:02Z",
+  });
   delete event["session"];
   return event;
 }

@@ -28,7 +28,9 @@ describe("escapeXml", () => {
 
 describe("toSsml", () => {
   test("wraps one paragraph in speak without a p element", () => {
-    expect(toSsml(["The Victoria line has a good service."])).toBe("<speak>The Victoria line has a good service.</speak>");
+    expect(toSsml(["The Victoria line has a good service."])).toBe(
+      "<speak>The Victoria line has a good service.</speak>",
+    );
   });
 
   test("wraps each of several paragraphs in p", () => {
@@ -44,7 +46,9 @@ describe("toSsml", () => {
   });
 
   test("verbalizes before escaping", () => {
-    expect(toSsml(["Hammersmith & City: DLR & TfL <b>"])).toBe("<speak>Hammersmith and City: D.L.R. and T.F.L. &lt;b&gt;</speak>");
+    expect(toSsml(["Hammersmith & City: DLR & TfL <b>"])).toBe(
+      "<speak>Hammersmith and City: D.L.R. and T.F.L. &lt;b&gt;</speak>",
+    );
   });
 
   test("collapses line breaks and runs of spaces", () => {
@@ -69,7 +73,9 @@ describe("toSsml", () => {
 
 describe("toSsml length limit", () => {
   test("keeps a 10,000-character reason under 8,000 characters", () => {
-    const reason = "Severe delays between Bank and Stratford while engineers fix a broken rail. ".repeat(132).slice(0, 10_000);
+    const reason = "Severe delays between Bank and Stratford while engineers fix a broken rail. "
+      .repeat(132)
+      .slice(0, 10_000);
     const ssml = toSsml([reason]);
     expect(ssml.length).toBeLessThan(8_000);
     expect(findSsmlProblem(ssml)).toBeUndefined();
@@ -101,7 +107,10 @@ describe("toSsml length limit", () => {
   });
 
   test("drops whole paragraphs from the end", () => {
-    const paragraphs = Array.from({ length: 100 }, (_, i) => `Disruption number ${i}: ${"minor delays ".repeat(10)}end.`);
+    const paragraphs = Array.from(
+      { length: 100 },
+      (_, i) => `Disruption number ${i}: ${"minor delays ".repeat(10)}end.`,
+    );
     const ssml = toSsml([...paragraphs, "Every other line has a good service."]);
     expect(ssml.length).toBeLessThanOrEqual(MAX_SSML_LENGTH);
     expect(findSsmlProblem(ssml)).toBeUndefined();

@@ -3,9 +3,17 @@ import { verbalize } from "../../../src/skill/speech/verbalize.ts";
 
 describe("verbalize", () => {
   test.each([
-    ["spells out the DLR", "Minor delays on the DLR between Bank and Shadwell", "Minor delays on the D.L.R. between Bank and Shadwell"],
+    [
+      "spells out the DLR",
+      "Minor delays on the DLR between Bank and Shadwell",
+      "Minor delays on the D.L.R. between Bank and Shadwell",
+    ],
     ["absorbs a full stop after the DLR", "Use the DLR.", "Use the D.L.R."],
-    ["absorbs a full stop after the DLR before the next sentence", "Use the DLR. Buses also run.", "Use the D.L.R. Buses also run."],
+    [
+      "absorbs a full stop after the DLR before the next sentence",
+      "Use the DLR. Buses also run.",
+      "Use the D.L.R. Buses also run.",
+    ],
     ["never leaves a doubled full stop after D.L.R.", "Change to the D.L.R.. Thanks.", "Change to the D.L.R. Thanks."],
     ["keeps a possessive after the DLR", "The DLR's new trains", "The D.L.R.'s new trains"],
     ["leaves DLR inside another word alone", "DLRX and XDLR", "DLRX and XDLR"],
@@ -15,13 +23,21 @@ describe("verbalize", () => {
     ["says westbound for w/b at the end", "Trains run w/b", "Trains run westbound"],
     ["leaves e/b inside another token alone", "see web/b and the/b", "see web/b and the/b"],
     ["leaves e/bound alone", "e/bound trains", "e/bound trains"],
-    ["says Street for a street", "Trains do not stop at High St Kensington", "Trains do not stop at High Street Kensington"],
+    [
+      "says Street for a street",
+      "Trains do not stop at High St Kensington",
+      "Trains do not stop at High Street Kensington",
+    ],
     ["says Street before a comma", "Exit at Liverpool St, then walk", "Exit at Liverpool Street, then walk"],
     ["says Street at the end of a sentence", "Change at Baker St.", "Change at Baker Street."],
     ["keeps St Pancras a saint", "King's Cross St Pancras is closed", "King's Cross Saint Pancras is closed"],
     ["keeps St John's Wood a saint", "No service to St John's Wood", "No service to Saint John's Wood"],
     ["keeps St Paul's a saint", "Trains skip St Paul's", "Trains skip Saint Paul's"],
-    ["keeps St James's Park a saint", "between Victoria and St James's Park", "between Victoria and Saint James's Park"],
+    [
+      "keeps St James's Park a saint",
+      "between Victoria and St James's Park",
+      "between Victoria and Saint James's Park",
+    ],
     ["keeps St James Street a saint", "at St James Street", "at Saint James Street"],
     ["keeps St. Margarets a saint", "at St. Margarets and St Albans", "at Saint Margarets and Saint Albans"],
     ["keeps a curly apostrophe saint", "St John’s Wood", "Saint John’s Wood"],
@@ -37,7 +53,11 @@ describe("verbalize", () => {
     ["says Redding in brackets", "Paddington to Twyford (Reading)", "Paddington to Twyford (Redding)"],
     ["leaves reading a book alone", "Keep reading the signs", "Keep reading the signs"],
     ["leaves Readings alone", "Meter Readings", "Meter Readings"],
-    ["leaves a web address untouched", "See https://tfl.gov.uk/DLR/e/b?line=Reading&St=1 for TfL news", "See https://tfl.gov.uk/DLR/e/b?line=Reading&St=1 for T.F.L. news"],
+    [
+      "leaves a web address untouched",
+      "See https://tfl.gov.uk/DLR/e/b?line=Reading&St=1 for TfL news",
+      "See https://tfl.gov.uk/DLR/e/b?line=Reading&St=1 for T.F.L. news",
+    ],
     ["leaves a bare domain untouched", "Visit tfl.gov.uk for DLR news", "Visit tfl.gov.uk for D.L.R. news"],
     ["leaves a www address untouched", "Visit www.tfl.gov.uk/DLR-e/b today", "Visit www.tfl.gov.uk/DLR-e/b today"],
     ["leaves a mail address untouched", "Email help@tfl.gov.uk", "Email help@tfl.gov.uk"],

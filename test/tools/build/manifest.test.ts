@@ -78,7 +78,10 @@ describe("createManifest", () => {
   test.each([
     [[X86], ["x86_64"]],
     [[ARM], ["arm64"]],
-    [[X86, ARM], ["x86_64", "arm64"]],
+    [
+      [X86, ARM],
+      ["x86_64", "arm64"],
+    ],
   ])("lists only the archs that were built", (artefacts, archs) => {
     const manifest = createManifest({ bunVersion: "1.4.5", commit: HASH_B.slice(0, 40), zipLimitBytes: 1, artefacts });
     expect(Object.keys(manifest.artefacts)).toEqual(archs);

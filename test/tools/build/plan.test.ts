@@ -24,8 +24,14 @@ function zipSteps(archs: readonly Arch[]): ZipStep[] {
 
 describe("planBuild", () => {
   test.each([
-    [["x86_64", "arm64"], ["compile x86_64", "compile arm64", "zip x86_64", "zip arm64", "manifest"]],
-    [["arm64", "x86_64"], ["compile x86_64", "compile arm64", "zip x86_64", "zip arm64", "manifest"]],
+    [
+      ["x86_64", "arm64"],
+      ["compile x86_64", "compile arm64", "zip x86_64", "zip arm64", "manifest"],
+    ],
+    [
+      ["arm64", "x86_64"],
+      ["compile x86_64", "compile arm64", "zip x86_64", "zip arm64", "manifest"],
+    ],
     [["x86_64"], ["compile x86_64", "zip x86_64", "manifest"]],
     [["arm64"], ["compile arm64", "zip arm64", "manifest"]],
   ] as const)("plans the steps for %p in the fixed arch order", (archs, labels) => {
@@ -63,10 +69,17 @@ describe("planBuild", () => {
     ]);
   });
 
-  test.each([...BYTECODE_ORDER_FILES])("compiles with the bytecode-order profile %s, which is in the repository", (file) => {
-    expect(COMPILE_FLAGS.find((flag) => flag.startsWith("--bytecode-order="))?.split("=")[1]?.split(",")).toContain(file);
-    expect(existsSync(resolve(import.meta.dir, "../../..", file))).toBe(true);
-  });
+  test.each([...BYTECODE_ORDER_FILES])(
+    "compiles with the bytecode-order profile %s, which is in the repository",
+    (file) => {
+      expect(
+        COMPILE_FLAGS.find((flag) => flag.startsWith("--bytecode-order="))
+          ?.split("=")[1]
+          ?.split(","),
+      ).toContain(file);
+      expect(existsSync(resolve(import.meta.dir, "../../..", file))).toBe(true);
+    },
+  );
 
   test("never strips, adds a source map or loads .env and bunfig at run time", () => {
     const argv = compileSteps(["x86_64", "arm64"]).flatMap((step) => step.argv);
@@ -82,7 +95,11 @@ describe("planBuild", () => {
       "out/manifest.json",
     ]);
     expect(plan.steps[0]).toMatchObject({ kind: "compile", entry: "app.ts" });
-    expect(plan.steps[0]?.kind === "compile" && plan.steps[0].argv.slice(0, 3)).toEqual(["/opt/bun", "build", "app.ts"]);
+    expect(plan.steps[0]?.kind === "compile" && plan.steps[0].argv.slice(0, 3)).toEqual([
+      "/opt/bun",
+      "build",
+      "app.ts",
+    ]);
   });
 
   test("zips bootstrap alone, mode 0100755, at the DOS epoch, at libdeflate's level 10", () => {

@@ -33,7 +33,7 @@ function fakeCompiler(exitCode = 0): (argv: readonly string[], cwd: string) => P
     const outfile = argv.find((arg) => arg.startsWith("--outfile="))?.slice("--outfile=".length) ?? "";
     const target = argv.find((arg) => arg.startsWith("--target=")) ?? "";
     if (exitCode === 0) await Bun.write(join(cwd, outfile), `#!fake ${target}\n`.repeat(200));
-    return { exitCode, output: exitCode === 0 ? "" : "error: Could not resolve: \"./missing.ts\"\n" };
+    return { exitCode, output: exitCode === 0 ? "" : 'error: Could not resolve: "./missing.ts"\n' };
   };
 }
 
@@ -132,14 +132,22 @@ describe("runBuild", () => {
       ["ZipTooLargeError", "dist/lambda-x86_64.zip", 100],
       ["ZipTooLargeError", "dist/lambda-arm64.zip", 100],
     ]);
-    expect(errors[0]?.message).toMatch(/^dist\/lambda-x86_64\.zip is [\d,]+ bytes, over Lambda's direct-upload limit of 100 bytes/);
+    expect(errors[0]?.message).toMatch(
+      /^dist\/lambda-x86_64\.zip is [\d,]+ bytes, over Lambda's direct-upload limit of 100 bytes/,
+    );
     expect(await Bun.file(join(root, "dist/lambda-x86_64.zip")).exists()).toBe(false);
     expect(await Bun.file(join(root, "dist/lambda-arm64.zip")).exists()).toBe(false);
     expect(await Bun.file(join(root, "dist/manifest.json")).exists()).toBe(false);
   });
 
   test("throws the ZipTooLargeError itself when only one zip is built", async () => {
-    const single = planBuild({ archs: ["arm64"], entry: "src/main.ts", outDir: "dist", bun: "bun", zipLimitBytes: 100 });
+    const single = planBuild({
+      archs: ["arm64"],
+      entry: "src/main.ts",
+      outDir: "dist",
+      bun: "bun",
+      zipLimitBytes: 100,
+    });
     await expect(runBuild(single, deps())).rejects.toThrow(ZipTooLargeError);
   });
 
@@ -182,7 +190,15 @@ describe("readCommit", () => {
   });
 
   test("is the full hash of HEAD after a commit", async () => {
-    const git = ["git", "-c", "user.name=Build Test", "-c", "user.email=build@example.invalid", "-c", "commit.gpgsign=false"];
+    const git = [
+      "git",
+      "-c",
+      "user.name=Build Test",
+      "-c",
+      "user.email=build@example.invalid",
+      "-c",
+      "commit.gpgsign=false",
+    ];
     await runCommand(["git", "init", "--quiet"], root);
     await runCommand([...git, "commit", "--quiet", "--allow-empty", "-m", "first"], root);
     expect(await readCommit(root)).toMatch(/^[0-9a-f]{40}$/);

@@ -13,7 +13,12 @@ import {
   type ZipEntryOptions,
 } from "../../../src/tools/build/index.ts";
 
-const OPTIONS: ZipEntryOptions = { entryName: ZIP_ENTRY_NAME, mode: ZIP_ENTRY_MODE, mtime: ZIP_MTIME, level: ZIP_LEVEL };
+const OPTIONS: ZipEntryOptions = {
+  entryName: ZIP_ENTRY_NAME,
+  mode: ZIP_ENTRY_MODE,
+  mtime: ZIP_MTIME,
+  level: ZIP_LEVEL,
+};
 
 /** Central-directory fields of one entry, read straight from the bytes (APPNOTE 4.3.12). */
 interface CentralEntry {
@@ -31,7 +36,12 @@ interface CentralEntry {
   readonly crc: number;
   readonly compressedSize: number;
   readonly size: number;
-  readonly local: { readonly flags: number; readonly crc: number; readonly compressedSize: number; readonly size: number };
+  readonly local: {
+    readonly flags: number;
+    readonly crc: number;
+    readonly compressedSize: number;
+    readonly size: number;
+  };
 }
 
 function readCentralDirectory(zip: Uint8Array): CentralEntry[] {
@@ -125,8 +135,12 @@ describe("zipSingleFile", () => {
     const dataDescriptor = 0b1000; // APPNOTE 4.4.4 bit 3: CRC and sizes follow the data
     expect(entry).toMatchObject({ flags: dataDescriptor, crc: crc32(LARGE), size: LARGE.length, compressedSize });
     const descriptor = new DataView(zip.buffer, 30 + 9 + compressedSize, 16);
-    expect([descriptor.getUint32(0, true), descriptor.getUint32(4, true), descriptor.getUint32(8, true), descriptor.getUint32(12, true)])
-      .toEqual([0x08074b50, crc32(LARGE), compressedSize, LARGE.length]);
+    expect([
+      descriptor.getUint32(0, true),
+      descriptor.getUint32(4, true),
+      descriptor.getUint32(8, true),
+      descriptor.getUint32(12, true),
+    ]).toEqual([0x08074b50, crc32(LARGE), compressedSize, LARGE.length]);
   });
 
   test("deflates a compressible file to a fraction of its size", () => {

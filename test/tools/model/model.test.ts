@@ -19,7 +19,9 @@ const model = buildInteractionModel();
 const language = model.interactionModel.languageModel;
 const lineType = language.types.find((type) => type.name === "LINE_NAME");
 const values = lineType?.values ?? [];
-const forms = values.flatMap((entry) => [entry.name.value, ...(entry.name.synonyms ?? [])].map((form) => [form, entry.id] as const));
+const forms = values.flatMap((entry) =>
+  [entry.name.value, ...(entry.name.synonyms ?? [])].map((form) => [form, entry.id] as const),
+);
 const allSamples = language.intents.flatMap((intent) => intent.samples.map((sample) => [intent.name, sample] as const));
 
 function samplesOf(name: string): readonly string[] {
@@ -42,7 +44,9 @@ describe("the generated interaction model", () => {
   test("gives StatusIntent the published LINE slot of type LINE_NAME and no other intent a slot", () => {
     const { intent, name, type } = published.statusSlot;
     expect(language.intents.find((candidate) => candidate.name === intent)?.slots).toEqual([{ name, type }]);
-    expect(language.intents.filter((candidate) => candidate.slots !== undefined).map((candidate) => candidate.name)).toEqual([intent]);
+    expect(
+      language.intents.filter((candidate) => candidate.slots !== undefined).map((candidate) => candidate.name),
+    ).toEqual([intent]);
     expect(language.types.map((candidate) => candidate.name)).toEqual([type]);
   });
 
@@ -59,7 +63,13 @@ describe("the generated interaction model", () => {
     "resolves the entity-resolution match for %s",
     (id, value) => {
       const resolutions = {
-        resolutionsPerAuthority: [{ authority: "amzn1.er-authority.test", status: { code: "ER_SUCCESS_MATCH" }, values: [{ value: { id, name: value } }] }],
+        resolutionsPerAuthority: [
+          {
+            authority: "amzn1.er-authority.test",
+            status: { code: "ER_SUCCESS_MATCH" },
+            values: [{ value: { id, name: value } }],
+          },
+        ],
       };
       const query = resolveLine({ value: "mumble", resolutions });
       expect<string | undefined>(query?.kind === "line" ? query.line.id : query?.kind).toBe(id);
@@ -96,7 +106,9 @@ describe("the generated interaction model", () => {
   });
 
   test("puts the slot in every StatusIntent sample and in no other", () => {
-    expect(allSamples.filter(([intent, sample]) => sample.includes("{LINE}") !== (intent === "StatusIntent"))).toEqual([]);
+    expect(allSamples.filter(([intent, sample]) => sample.includes("{LINE}") !== (intent === "StatusIntent"))).toEqual(
+      [],
+    );
     expect(allSamples.filter(([, sample]) => sample.split("{LINE}").length > 2)).toEqual([]);
   });
 
@@ -137,7 +149,11 @@ describe("the skill manifest", () => {
   });
 
   test("declares that the skill uses personal information (account linking) and sells nothing", () => {
-    expect(manifest.privacyAndCompliance).toMatchObject({ usesPersonalInfo: true, allowsPurchases: false, containsAds: false });
+    expect(manifest.privacyAndCompliance).toMatchObject({
+      usesPersonalInfo: true,
+      allowsPurchases: false,
+      containsAds: false,
+    });
   });
 
   test.each(EXAMPLE_PHRASES)("has the example phrase %p match a sample utterance", (phrase) => {
