@@ -2,8 +2,7 @@
  * `bun run bench`'s command line, parsed into settings without doing anything, so every accepted
  * and refused form is a one-line test.
  */
-import { parseArgs } from "node:util";
-import { parseCountOption, UsageError } from "../local/cli-support.ts";
+import { parseCliArgs, parseCountOption, UsageError } from "../local/cli-support.ts";
 
 /** Printed by `--help` and after a usage error. */
 export const BENCH_USAGE = `Usage: bun run bench [options]
@@ -73,60 +72,36 @@ export const DEFAULT_OUT_FILE = "dist/bench/results.json";
 
 /** Parses the arguments after `bench`; throws `UsageError` for anything it cannot act on. */
 export function parseBenchArgs(argv: readonly string[]): BenchCommand {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        starts: { type: "string" },
-        "cold-starts": { type: "string" },
-        invocations: { type: "string" },
-        soak: { type: "string" },
-        quick: { type: "boolean" },
-        profile: { type: "boolean" },
-        out: { type: "string" },
-        dist: { type: "string" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values, positionals } = parseCliArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      starts: { type: "string" },
+      "cold-starts": { type: "string" },
+      invocations: { type: "string" },
+      soak: { type: "string" },
+      quick: { type: "boolean" },
+      profile: { type: "boolean" },
+      out: { type: "string" },
+      dist: { type: "string" },
+      "dry-run": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values["help"] === true) return { kind: "help" };
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const distDir = (stringOf(values["dist"]) ?? "dist").replace(/\/+$/, "");
+  const distDir = (values["dist"] ?? "dist").replace(/\/+$/, "");
   if (values["profile"] === true) {
-    const invocations = parseCountOption(
-      "invocations",
-      stringOf(values["invocations"]),
-      PROFILE_INVOCATIONS,
-      1,
-      1_000_000,
-    );
+    const invocations = parseCountOption("invocations", values["invocations"], PROFILE_INVOCATIONS, 1, 1_000_000);
     return { kind: "profile", invocations, distDir };
   }
   const quick = values["quick"] === true;
   const defaults = quick ? QUICK_COUNTS : { ...FULL_COUNTS, coldStarts: undefined };
-  const starts = parseCountOption("starts", stringOf(values["starts"]), defaults.starts, 1, 1_000);
-  const coldStarts = parseCountOption(
-    "cold-starts",
-    stringOf(values["cold-starts"]),
-    defaults.coldStarts ?? starts,
-    0,
-    1_000,
-  );
-  const invocations = parseCountOption(
-    "invocations",
-    stringOf(values["invocations"]),
-    defaults.invocations,
-    1,
-    100_000,
-  );
-  const soakInvocations = parseCountOption("soak", stringOf(values["soak"]), defaults.soakInvocations, 10, 1_000_000);
+  const starts = parseCountOption("starts", values["starts"], defaults.starts, 1, 1_000);
+  const coldStarts = parseCountOption("cold-starts", values["cold-starts"], defaults.coldStarts ?? starts, 0, 1_000);
+  const invocations = parseCountOption("invocations", values["invocations"], defaults.invocations, 1, 100_000);
+  const soakInvocations = parseCountOption("soak", values["soak"], defaults.soakInvocations, 10, 1_000_000);
   return {
     kind: "run",
     starts,
@@ -135,12 +110,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
     soakInvocations,
     quick,
     measureBuild: !quick,
-    outFile: stringOf(values["out"]) ?? DEFAULT_OUT_FILE,
+    outFile: values["out"] ?? DEFAULT_OUT_FILE,
     distDir,
     dryRun: values["dry-run"] === true,
   };
-}
-
-function stringOf(value: string | boolean | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }

@@ -1,7 +1,9 @@
 /**
- * What the local CLIs share: the usage error, argument helpers, and `runCli`, the one place that
- * turns a thrown error into a message and an exit code (ni's runner, aesthetics.md §7).
+ * What every dev-tool CLI shares (local, bench, reliability, ship): the usage error, argument helpers,
+ * and `runCli`, the one place that turns a thrown error into a message and an exit code (ni's runner,
+ * aesthetics.md §7).
  */
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Arch } from "./compare-report.ts";
 
 /** A command line we cannot act on; the CLI prints the message and the usage, and exits 2. */
@@ -9,9 +11,21 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-/** A run that started but failed (missing binary, init error); the CLI prints the message and exits 1. */
+/**
+ * A run that started but failed (missing binary, init error); the CLI prints the message and exits 1.
+ * The ship scripts' `ShipError` is one, under its own name.
+ */
 export class LocalRunError extends Error {
-  override readonly name = "LocalRunError";
+  override readonly name: string = "LocalRunError";
+}
+
+/** `parseArgs` from node:util whose complaints (unknown option, missing value) become usage errors. */
+export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 const ARCH_ALIASES: Readonly<Record<string, Arch>> = {
@@ -70,9 +84,17 @@ export const processIo: CliIo = {
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
 };
 
+/** What a local CLI (`invoke`, `compare`) reads from its surroundings; tests pass their own. */
+export interface LocalCliDeps {
+  readonly io: CliIo;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly hostArch: Arch;
+  readonly qemuAvailable: () => boolean;
+}
+
 /**
- * Runs a CLI body and returns its exit code: 0, whatever the body returns, 2 for a usage error
- * (with the usage), 1 for anything else (message only; the stack for unexpected errors).
+ * Runs a CLI body and returns its exit code: whatever the body returns, 2 for a usage error (with
+ * the usage), 1 for anything else (message only for a `LocalRunError`; the stack for unexpected errors).
  */
 export async function runCli(body: () => Promise<number>, usage: string, io: CliIo = processIo): Promise<number> {
   try {

@@ -2,8 +2,7 @@
  * `bun run compare`: the pure half. Arguments become a plan: measure both builds locally, or read
  * two CloudWatch exports. `compare.ts` does the I/O.
  */
-import { parseArgs } from "node:util";
-import { parseCountOption, UsageError } from "./cli-support.ts";
+import { parseCliArgs, parseCountOption, UsageError } from "./cli-support.ts";
 
 /** Printed by `--help` and after a usage error. */
 export const COMPARE_USAGE = `Usage: bun run compare [--local] [options]
@@ -57,29 +56,23 @@ export type CompareCommand = { readonly command: "help" } | LocalComparePlan | L
 
 /** Parses `bun run compare` arguments; throws {@link UsageError} for anything it cannot act on. */
 export function parseCompareArgs(argv: readonly string[]): CompareCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        local: { type: "boolean" },
-        logs: { type: "boolean" },
-        cold: { type: "string" },
-        warm: { type: "string" },
-        line: { type: "string" },
-        memory: { type: "string" },
-        dist: { type: "string" },
-        json: { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      local: { type: "boolean" },
+      logs: { type: "boolean" },
+      cold: { type: "string" },
+      warm: { type: "string" },
+      line: { type: "string" },
+      memory: { type: "string" },
+      dist: { type: "string" },
+      json: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values.help === true) {
     return { command: "help" };
   }

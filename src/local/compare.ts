@@ -5,7 +5,7 @@
 import { appendFile, stat } from "node:fs/promises";
 import { cpus } from "node:os";
 import { hostArch, qemuAvailable } from "./bootstrap-process.ts";
-import { LocalRunError, processIo, runCli, type CliIo } from "./cli-support.ts";
+import { LocalRunError, processIo, runCli, type LocalCliDeps } from "./cli-support.ts";
 import { COMPARE_USAGE, parseCompareArgs, type LocalComparePlan, type LogsComparePlan } from "./compare-plan.ts";
 import {
   renderCompareJson,
@@ -26,12 +26,7 @@ import { createLocalFunction, emulationFor } from "./session.ts";
 import { listZipEntries } from "./zip-entries.ts";
 
 /** What the CLI reads from its surroundings; tests pass their own. */
-export interface CompareDeps {
-  readonly io: CliIo;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly hostArch: Arch;
-  readonly qemuAvailable: () => boolean;
-}
+export type CompareDeps = LocalCliDeps;
 
 const ARCHS: readonly Arch[] = ["x86_64", "arm64"];
 // Function timeout for measurement runs; generous because emulated cold starts are slow.

@@ -3,8 +3,7 @@
  * backends); the plan and the backends' URLs become the function's environment. `invoke.ts` does the I/O.
  */
 import { RECOMMENDED_FUNCTION_ENV } from "../tools/ship/function-env.ts";
-import { parseArgs } from "node:util";
-import { parseArchOption, parseCountOption, UsageError } from "./cli-support.ts";
+import { parseArchOption, parseCliArgs, parseCountOption, UsageError } from "./cli-support.ts";
 import type { Arch } from "./compare-report.ts";
 import { EVENT_KINDS, isEventKind, LOCAL_SKILL_ID, type EventKind } from "./events.ts";
 import { RECORDED_ACCESS_TOKEN } from "./fake-backends.ts";
@@ -68,34 +67,28 @@ export type InvokeCommand = { readonly command: "help" } | InvokePlan;
 
 /** Parses `bun run invoke` arguments; throws {@link UsageError} for anything it cannot act on. */
 export function parseInvokeArgs(argv: readonly string[], hostArch: Arch): InvokeCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        line: { type: "string" },
-        intent: { type: "string" },
-        token: { type: "string" },
-        event: { type: "string" },
-        arch: { type: "string" },
-        repeat: { type: "string" },
-        live: { type: "boolean" },
-        timeout: { type: "string" },
-        memory: { type: "string" },
-        "skill-id": { type: "string" },
-        dist: { type: "string" },
-        json: { type: "boolean" },
-        logs: { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
+  const { values } = parseCliArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      line: { type: "string" },
+      intent: { type: "string" },
+      token: { type: "string" },
+      event: { type: "string" },
+      arch: { type: "string" },
+      repeat: { type: "string" },
+      live: { type: "boolean" },
+      timeout: { type: "string" },
+      memory: { type: "string" },
+      "skill-id": { type: "string" },
+      dist: { type: "string" },
+      json: { type: "boolean" },
+      logs: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
   if (values.help === true) {
     return { command: "help" };
   }

@@ -5,7 +5,7 @@
  */
 import { hostArch, qemuAvailable } from "./bootstrap-process.ts";
 import { binaryPath, checkRunnable } from "./builds.ts";
-import { processIo, runCli, UsageError, type CliIo } from "./cli-support.ts";
+import { processIo, runCli, UsageError, type LocalCliDeps } from "./cli-support.ts";
 import type { Arch } from "./compare-report.ts";
 import { buildEvent, requestNameOf } from "./events.ts";
 import { startFakeBackends, type FakeBackends } from "./fake-backends.ts";
@@ -24,12 +24,7 @@ import { createLocalFunction, emulationFor, type LocalInvocation } from "./sessi
 import { summarise } from "./stats.ts";
 
 /** What the CLI reads from its surroundings; tests pass their own. */
-export interface InvokeDeps {
-  readonly io: CliIo;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly hostArch: Arch;
-  readonly qemuAvailable: () => boolean;
-}
+export type InvokeDeps = LocalCliDeps;
 
 interface LoadedEvent {
   /** Sent as is: an object is JSON-encoded, a string (an event file) is the raw body. */

@@ -202,8 +202,17 @@ function readTextReport(rest: string): MessageOutcome {
       optional[key] = parsed;
     }
   }
-  const status = fields.get("Status")?.value;
-  const errorType = fields.get("Error Type")?.value;
+  return reportOf(requestId, numbers, optional, fields.get("Status")?.value, fields.get("Error Type")?.value);
+}
+
+/** The outcome for a report whose numbers all parsed (the `?? 0` only satisfies the types). */
+function reportOf(
+  requestId: string,
+  numbers: Partial<Record<(typeof TEXT_FIELDS)[number][1], number>>,
+  optional: { initDurationMs?: number; restoreDurationMs?: number },
+  status: unknown,
+  errorType: unknown,
+): MessageOutcome {
   return {
     kind: "report",
     report: {
@@ -213,8 +222,8 @@ function readTextReport(rest: string): MessageOutcome {
       memorySizeMb: numbers.memorySizeMb ?? 0,
       maxMemoryUsedMb: numbers.maxMemoryUsedMb,
       ...optional,
-      ...(status === undefined ? {} : { status }),
-      ...(errorType === undefined ? {} : { errorType }),
+      ...(typeof status === "string" ? { status } : {}),
+      ...(typeof errorType === "string" ? { errorType } : {}),
     },
   };
 }
@@ -265,21 +274,7 @@ function readRecord(item: Record<string, unknown>): MessageOutcome {
       optional[key] = value;
     }
   }
-  const status = record["status"];
-  const errorType = record["errorType"];
-  return {
-    kind: "report",
-    report: {
-      requestId,
-      durationMs: numbers.durationMs ?? 0,
-      billedDurationMs: numbers.billedDurationMs ?? 0,
-      memorySizeMb: numbers.memorySizeMb ?? 0,
-      maxMemoryUsedMb: numbers.maxMemoryUsedMb,
-      ...optional,
-      ...(typeof status === "string" ? { status } : {}),
-      ...(typeof errorType === "string" ? { errorType } : {}),
-    },
-  };
+  return reportOf(requestId, numbers, optional, record["status"], record["errorType"]);
 }
 
 function parseJson(text: string): unknown {

@@ -65,17 +65,41 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
   const nextUrl = origin + NEXT_PATH;
   const nextInit: BunFetchRequestInit = signal === undefined ? { timeout: false } : { timeout: false, signal };
 
-  function post(path: string, body: string, headers: Record<string, string>): Promise<Rejection | undefined> {
+  async function post(path: string, body: string, headers: Record<string, string>): Promise<Rejection | undefined> {
     const init: BunFetchRequestInit =
       signal === undefined
         ? { method: "POST", body, headers, timeout: false }
         : { method: "POST", body, headers, timeout: false, signal };
-    return sendTo(fetchFn, signal, log, "POST", path, origin + path, init);
+    const response = await fetchWithRetry("POST", path, origin + path, init);
+    const status = response.status;
+    if (status >= 200 && status <= 299) return undefined;
+    const answer = await readText(response);
+    if (status >= 500) throw new RuntimeApiError(`POST ${path} answered ${status}: ${answer}`, { status });
+    return { status, path, body: answer };
+  }
+
+  async function fetchWithRetry(
+    method: string,
+    path: string,
+    url: string,
+    init: BunFetchRequestInit,
+  ): Promise<Response> {
+    try {
+      return await fetchFn(url, init);
+    } catch (first) {
+      if (signal?.aborted === true || !isConnectionReset(first)) throw apiError(method, path, "failed", first, signal);
+      log?.warn("runtime.api.reset", { method, path, error: first });
+      try {
+        return await fetchFn(url, init);
+      } catch (second) {
+        throw apiError(method, path, "failed again after a connection reset", second, signal);
+      }
+    }
   }
 
   return {
     async nextInvocation(): Promise<NextInvocation> {
-      const response = await fetchWithRetry(fetchFn, signal, log, "GET", NEXT_PATH, nextUrl, nextInit);
+      const response = await fetchWithRetry("GET", NEXT_PATH, nextUrl, nextInit);
       if (response.status < 200 || response.status > 299) {
         const body = await readText(response);
         throw new RuntimeApiError(`GET ${NEXT_PATH} answered ${response.status}: ${body}`, { status: response.status });
@@ -119,45 +143,6 @@ export function isConnectionReset(error: unknown): boolean {
 
 function errorHeaders(diagnostic: Diagnostic): Record<string, string> {
   return { "Content-Type": ERROR_CONTENT_TYPE, [ERROR_TYPE_HEADER]: errorTypeHeader(diagnostic.errorType) };
-}
-
-async function sendTo(
-  fetchFn: RuntimeFetch,
-  signal: AbortSignal | undefined,
-  log: Logger | undefined,
-  method: string,
-  path: string,
-  url: string,
-  init: BunFetchRequestInit,
-): Promise<Rejection | undefined> {
-  const response = await fetchWithRetry(fetchFn, signal, log, method, path, url, init);
-  const status = response.status;
-  if (status >= 200 && status <= 299) return undefined;
-  const body = await readText(response);
-  if (status >= 500) throw new RuntimeApiError(`${method} ${path} answered ${status}: ${body}`, { status });
-  return { status, path, body };
-}
-
-async function fetchWithRetry(
-  fetchFn: RuntimeFetch,
-  signal: AbortSignal | undefined,
-  log: Logger | undefined,
-  method: string,
-  path: string,
-  url: string,
-  init: BunFetchRequestInit,
-): Promise<Response> {
-  try {
-    return await fetchFn(url, init);
-  } catch (first) {
-    if (signal?.aborted === true || !isConnectionReset(first)) throw apiError(method, path, "failed", first, signal);
-    log?.warn("runtime.api.reset", { method, path, error: first });
-    try {
-      return await fetchFn(url, init);
-    } catch (second) {
-      throw apiError(method, path, "failed again after a connection reset", second, signal);
-    }
-  }
 }
 
 function apiError(

@@ -49,8 +49,17 @@ const RESERVED_KEYS = new Set(["timestamp", "level", "event"]);
 const BARE_TEXT = /^[!#-<>-[\]-~]+$/;
 const LINE_BREAKS = /\r\n|[\r\n]/g;
 
+/** Renders one log line; chosen once per logger tree by its format. */
+type LineRenderer = (
+  timestamp: string,
+  level: string,
+  event: string,
+  bindings: Record<string, unknown>,
+  fields: Record<string, unknown> | undefined,
+) => string;
+
 interface Sink {
-  readonly format: LogFormat;
+  readonly render: LineRenderer;
   readonly threshold: number;
   readonly write: (line: string) => void;
   readonly now: () => Date;
@@ -63,7 +72,7 @@ interface Sink {
  */
 export function createLogger(options: LoggerOptions): RuntimeLogger {
   const sink: Sink = {
-    format: options.format,
+    render: options.format === "json" ? jsonLine : textLine,
     threshold: LEVEL_RANK[options.level],
     write: options.write ?? writeStdout,
     now: options.now ?? currentDate,
@@ -130,42 +139,26 @@ class StructuredLogger implements RuntimeLogger {
   #emit(level: string, event: string, fields: Record<string, unknown> | undefined): void {
     const sink = this.#sink;
     const timestamp = sink.now().toISOString();
-    const line =
-      sink.format === "json"
-        ? jsonLine(timestamp, level, event, this.#bindings, fields)
-        : textLine(timestamp, level, event, this.#bindings, fields);
-    sink.write(sink.redact.apply(line));
+    sink.write(sink.redact.apply(sink.render(timestamp, level, event, this.#bindings, fields)));
   }
 }
 
-function jsonLine(
-  timestamp: string,
-  level: string,
-  event: string,
-  bindings: Record<string, unknown>,
-  fields: Record<string, unknown> | undefined,
-): string {
+const jsonLine: LineRenderer = (timestamp, level, event, bindings, fields) => {
   const record: Record<string, unknown> = { timestamp, level };
   copyFields(record, bindings);
   record.event = event;
   if (fields !== undefined) copyFields(record, fields);
   return stringify(record) ?? "{}";
-}
+};
 
-function textLine(
-  timestamp: string,
-  level: string,
-  event: string,
-  bindings: Record<string, unknown>,
-  fields: Record<string, unknown> | undefined,
-): string {
+const textLine: LineRenderer = (timestamp, level, event, bindings, fields) => {
   const requestId = bindings.requestId;
   let line = `${timestamp}\t${level}\t${requestId === undefined ? "-" : String(requestId)}\t${event}`;
   for (const key in bindings) if (key !== "requestId") line += textField(key, bindings[key]);
   if (fields !== undefined) for (const key in fields) line += textField(key, fields[key]);
   // Values are quoted with JSON escapes; only the event name or request id could still break the line.
   return line.replace(LINE_BREAKS, "\\n");
-}
+};
 
 function textField(key: string, value: unknown): string {
   if (value === undefined) return "";

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/local/cli-support.ts";
 import { COMPARE_USAGE } from "../../src/local/compare-plan.ts";
 import { runCompare } from "../../src/local/compare.ts";
-import { captureIo } from "./helpers/capture-io.ts";
+import { runLocalCli, type CliRun } from "./helpers/capture-io.ts";
 
 const fixture = (name: string): string => new URL(`../fixtures/local/${name}`, import.meta.url).pathname;
 let directory = "";
@@ -18,18 +17,8 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-async function run(
-  argv: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = captureIo();
-  const code = await runCli(
-    () => runCompare(argv, { io, env, hostArch: "x86_64", qemuAvailable: () => true }),
-    COMPARE_USAGE,
-    io,
-  );
-  return { code, stdout: io.stdout(), stderr: io.stderr() };
-}
+const run = (argv: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+  runLocalCli(runCompare, COMPARE_USAGE, argv, { env, qemuAvailable: true });
 
 describe("compare --logs", () => {
   test("prints the Markdown table for a text log and a JSON log and warns about skipped lines", async () => {

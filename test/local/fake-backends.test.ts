@@ -5,35 +5,14 @@ import {
   RECORDED_ACCESS_TOKEN,
   startFakeBackends,
 } from "../../src/local/fake-backends.ts";
-
-const ALL_LINES = [
-  "bakerloo",
-  "central",
-  "circle",
-  "district",
-  "dlr",
-  "elizabeth",
-  "hammersmith-city",
-  "jubilee",
-  "liberty",
-  "lioness",
-  "metropolitan",
-  "mildmay",
-  "northern",
-  "piccadilly",
-  "suffragette",
-  "victoria",
-  "waterloo-city",
-  "weaver",
-  "windrush",
-];
+import { ALL_LINE_IDS } from "../helpers/lines.ts";
 
 const get = (path: string, headers: Record<string, string> = {}): Response =>
   answerFromRecordings(new Request(`http://127.0.0.1:1${path}`, { headers }));
 
 describe("recordings", () => {
   test("hold every one of the 19 lines once, each with a status", () => {
-    expect(DEFAULT_RECORDINGS.lines.map((line) => line.id).sort()).toEqual(ALL_LINES);
+    expect(DEFAULT_RECORDINGS.lines.map((line) => line.id).sort()).toEqual(ALL_LINE_IDS);
     for (const line of DEFAULT_RECORDINGS.lines) {
       expect((line["lineStatuses"] as unknown[]).length).toBeGreaterThan(0);
     }

@@ -2,27 +2,16 @@ import { describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/local/cli-support.ts";
 import { LOCAL_SKILL_ID } from "../../src/local/events.ts";
 import { INVOKE_USAGE } from "../../src/local/invoke-plan.ts";
 import { describeEvent, renderInvocation, runInvoke } from "../../src/local/invoke.ts";
 import type { LocalInvocation } from "../../src/local/session.ts";
-import { captureIo } from "./helpers/capture-io.ts";
+import { runLocalCli, type CliRun } from "./helpers/capture-io.ts";
 
 const fixture = (name: string): string => new URL(`../fixtures/local/${name}`, import.meta.url).pathname;
 
-async function run(
-  argv: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = captureIo();
-  const code = await runCli(
-    () => runInvoke(argv, { io, env, hostArch: "x86_64", qemuAvailable: () => false }),
-    INVOKE_USAGE,
-    io,
-  );
-  return { code, stdout: io.stdout(), stderr: io.stderr() };
-}
+const run = (argv: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+  runLocalCli(runInvoke, INVOKE_USAGE, argv, { env, qemuAvailable: false });
 
 describe("invoke without running a binary", () => {
   test("prints the usage for --help", async () => {

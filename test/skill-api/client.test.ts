@@ -9,6 +9,7 @@ import { createCapturingLogger, errorSurface } from "../http/capture-log.ts";
 import type { CapturingLogger } from "../http/capture-log.ts";
 import { closedPort, hang, json, redirect, startFakeHttpServer, status, text } from "../helpers/http-server.ts";
 import type { FakeHttpServer } from "../helpers/http-server.ts";
+import { failure } from "../helpers/failure.ts";
 
 const TOKEN = "TOKEN-MARKER-Atza|9b3f7e21c5";
 const PATH = "/api/preferences";
@@ -38,15 +39,6 @@ function client(overrides: Partial<SkillApiClientOptions> = {}): SkillApiClient 
 }
 
 const budget = (ms = 1_000) => ({ deadline: Date.now() + ms });
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("requests", () => {
   test("GETs api/preferences with the bearer token and the User-Agent", async () => {

@@ -12,28 +12,7 @@ import {
   type LineQuery,
 } from "../../src/skill/lines.ts";
 import { buildLineSlotValues } from "../../src/tools/model/index.ts";
-
-const ALL_IDS = [
-  "bakerloo",
-  "central",
-  "circle",
-  "district",
-  "dlr",
-  "elizabeth",
-  "hammersmith-city",
-  "jubilee",
-  "liberty",
-  "lioness",
-  "metropolitan",
-  "mildmay",
-  "northern",
-  "piccadilly",
-  "suffragette",
-  "victoria",
-  "waterloo-city",
-  "weaver",
-  "windrush",
-];
+import { ALL_LINE_IDS } from "../helpers/lines.ts";
 
 /** What a query points at: a TfL line id, or the Overground mode. */
 function target(query: LineQuery | undefined): string | undefined {
@@ -58,7 +37,7 @@ const MODEL_FORMS = buildLineSlotValues().flatMap((entry) =>
 
 describe("the line catalogue", () => {
   test("lists all 19 TfL lines once, ordered by id", () => {
-    expect(LINES.map((line): string => line.id)).toEqual(ALL_IDS);
+    expect(LINES.map((line): string => line.id)).toEqual(ALL_LINE_IDS);
   });
 
   test.each([
@@ -129,7 +108,7 @@ describe("the line catalogue", () => {
 });
 
 describe("findLine", () => {
-  test.each(ALL_IDS)("finds %s by its TfL id", (id) => {
+  test.each(ALL_LINE_IDS)("finds %s by its TfL id", (id) => {
     expect(findLine(id)?.id).toBe(id as never);
   });
 
@@ -155,7 +134,7 @@ describe("findLine", () => {
 });
 
 describe("resolveLine from the raw slot value", () => {
-  test.each(ALL_IDS)("resolves the TfL id %s itself", (id) => {
+  test.each(ALL_LINE_IDS)("resolves the TfL id %s itself", (id) => {
     expect(target(resolveLine({ value: id }))).toBe(id);
   });
 

@@ -14,6 +14,7 @@ import { createCapturingLogger, errorSurface } from "../http/capture-log.ts";
 import type { CapturingLogger } from "../http/capture-log.ts";
 import { closedPort, hang, json, startFakeHttpServer, status } from "../helpers/http-server.ts";
 import type { FakeHttpServer } from "../helpers/http-server.ts";
+import { failure } from "../helpers/failure.ts";
 
 const APP_ID = "ID-MARKER-0a7f3c";
 const APP_KEY = "KEY-MARKER-e82d51b6";
@@ -56,15 +57,6 @@ const line = (id: string, severity = 10) => ({
   lineStatuses: [{ statusSeverity: severity }],
 });
 const TUBE = [line("bakerloo"), line("victoria")];
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("requests", () => {
   test("GETs Line/{ids}/Status with the ids comma-joined and percent-encoded", async () => {

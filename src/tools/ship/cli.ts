@@ -1,55 +1,32 @@
 /**
- * What the ship scripts share: their error classes, the job-summary writer and `runCli`, the one place
- * that turns a thrown error into a message and an exit code (usage 2, failure 1).
+ * What the ship scripts add to the dev tools' CLI support (src/local/cli-support.ts, re-exported here):
+ * `ShipError`, an io that also reads the environment, and the job-summary writer.
  */
 import { appendFile } from "node:fs/promises";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { parseArgs, ParseArgsOptionsConfig } from "node:util";
+import {
+  LocalRunError,
+  parseCliArgs,
+  processIo as processOutput,
+  runCli,
+  type CliIo as OutputIo,
+} from "../../local/cli-support.ts";
 
-/** A command line we cannot act on; the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { parseCliArgs, runCli, UsageError } from "../../local/cli-support.ts";
 
 /** A check that ran and failed (bad response, wrong digest, failed deploy step); the CLI exits 1. */
-export class ShipError extends Error {
+export class ShipError extends LocalRunError {
   override readonly name = "ShipError";
 }
 
-/** Where a CLI writes and what it reads from its environment; tests pass arrays and a plain object. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
+/** Where a ship CLI writes and what it reads from its environment; tests pass arrays and a plain object. */
+export interface CliIo extends OutputIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 /** The process's stdout, stderr and environment. */
 export function processIo(): CliIo {
-  return {
-    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
-    env: process.env,
-  };
-}
-
-/**
- * Runs a CLI body and returns its exit code: whatever the body returns, 2 for a usage error (with the
- * usage), 1 for a `ShipError` (message only) or anything unexpected (with its stack).
- */
-export async function runCli(body: () => Promise<number>, usage: string, io: CliIo): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`✗ ${error.message}\n\n${usage}`);
-      return 2;
-    }
-    if (error instanceof ShipError) {
-      io.err(`✗ ${error.message}`);
-      return 1;
-    }
-    io.err(`✗ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return 1;
-  }
+  return { ...processOutput, env: process.env };
 }
 
 /**
@@ -77,11 +54,45 @@ export function markdownTable(
   return `${lines.join("\n")}\n`;
 }
 
-/** `parseArgs` from node:util whose complaints (unknown option, missing value) become usage errors. */
-export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
+
+/** What a ship script's body receives: its options parsed strictly, and the positionals. */
+export type ShipArgs<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>
+>;
+
+/** How a ship script is called: its arguments, io, usage text and options (`-h/--help` is added). */
+export interface ShipCli<O extends ParseArgsOptionsConfig> {
+  readonly argv: readonly string[];
+  readonly io: CliIo;
+  readonly usage: string;
+  readonly options: O;
+  readonly allowPositionals?: boolean;
+}
+
+/**
+ * The frame every ship script's `main` shares: parses the arguments, prints the usage for `--help`,
+ * else runs the body; a thrown error becomes an exit code as in `runCli`.
+ */
+export function runShipCli<O extends ParseArgsOptionsConfig>(
+  cli: ShipCli<O>,
+  body: (args: ShipArgs<O>) => Promise<number>,
+): Promise<number> {
+  return runCli(
+    async () => {
+      const parsed = parseCliArgs({
+        args: [...cli.argv],
+        options: { ...HELP_OPTION, ...cli.options },
+        allowPositionals: cli.allowPositionals ?? false,
+        strict: true,
+      });
+      if ((parsed.values as { help?: boolean }).help === true) {
+        cli.io.out(cli.usage);
+        return 0;
+      }
+      return body(parsed as ShipArgs<O>);
+    },
+    cli.usage,
+    cli.io,
+  );
 }

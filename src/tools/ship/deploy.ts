@@ -10,16 +10,7 @@ import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { parseReportLines } from "../../local/report-parser.ts";
 import { sha256Hex } from "../build/index.ts";
-import {
-  appendStepSummary,
-  markdownTable,
-  parseCliArgs,
-  processIo,
-  runCli,
-  ShipError,
-  UsageError,
-  type CliIo,
-} from "./cli.ts";
+import { appendStepSummary, markdownTable, processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
 import {
   buildLaunchEvent,
   LAUNCH_TEMPLATE_PATH,
@@ -381,28 +372,24 @@ Options:
 
 /** The CLI: builds the plan from arguments and the zip, runs the deploy with the real AWS CLI. */
 export async function main(argv: readonly string[], io: CliIo, aws: RunAws = spawnAws): Promise<number> {
-  return runCli(
-    async () => {
-      const { values } = parseCliArgs({
-        args: [...argv],
-        options: {
-          help: { type: "boolean", short: "h" },
-          arch: { type: "string" },
-          function: { type: "string" },
-          zip: { type: "string" },
-          alias: { type: "string", default: "live" },
-          "skill-id": { type: "string" },
-          invocations: { type: "string", default: "5" },
-          description: { type: "string" },
-          "log-out": { type: "string" },
-          "dry-run": { type: "boolean" },
-        },
-        strict: true,
-      });
-      if (values.help === true) {
-        io.out(DEPLOY_USAGE);
-        return 0;
-      }
+  return runShipCli(
+    {
+      argv,
+      io,
+      usage: DEPLOY_USAGE,
+      options: {
+        arch: { type: "string" },
+        function: { type: "string" },
+        zip: { type: "string" },
+        alias: { type: "string", default: "live" },
+        "skill-id": { type: "string" },
+        invocations: { type: "string", default: "5" },
+        description: { type: "string" },
+        "log-out": { type: "string" },
+        "dry-run": { type: "boolean" },
+      },
+    },
+    async ({ values }) => {
       const arch = parseArch(values.arch);
       const functionName = values.function?.trim() ?? "";
       if (functionName === "") {
@@ -480,8 +467,6 @@ export async function main(argv: readonly string[], io: CliIo, aws: RunAws = spa
       await appendStepSummary(summary, io.env);
       return 0;
     },
-    DEPLOY_USAGE,
-    io,
   );
 }
 

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
-import { parseCliArgs, processIo, runCli, ShipError, UsageError, type CliIo } from "./cli.ts";
+import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
 
 /** The recorded request, resolved from this file so the scripts work from any directory. */
 export const LAUNCH_TEMPLATE_PATH = join(import.meta.dir, "../../../test/fixtures/ship/launch-request.json");
@@ -87,21 +87,17 @@ Options:
 
 /** The CLI. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  return runCli(
-    async () => {
-      const { values } = parseCliArgs({
-        args: [...argv],
-        options: {
-          help: { type: "boolean", short: "h" },
-          "skill-id": { type: "string" },
-          out: { type: "string" },
-        },
-        strict: true,
-      });
-      if (values.help === true) {
-        io.out(LAUNCH_EVENT_USAGE);
-        return 0;
-      }
+  return runShipCli(
+    {
+      argv,
+      io,
+      usage: LAUNCH_EVENT_USAGE,
+      options: {
+        "skill-id": { type: "string" },
+        out: { type: "string" },
+      },
+    },
+    async ({ values }) => {
       const skillId = readSkillId(values["skill-id"] ?? io.env["SKILL_ID"]);
       const template = parseLaunchTemplate(await Bun.file(LAUNCH_TEMPLATE_PATH).json());
       const event = buildLaunchEvent(template, { skillId, now: new Date(), newId: () => crypto.randomUUID() });
@@ -115,8 +111,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
       return 0;
     },
-    LAUNCH_EVENT_USAGE,
-    io,
   );
 }
 

@@ -4,7 +4,7 @@
  * while the container is still starting, so CI can call it straight after `docker run --detach`.
  */
 import * as v from "valibot";
-import { parseCliArgs, processIo, runCli, ShipError, UsageError, type CliIo } from "./cli.ts";
+import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
 import { buildLaunchEvent, LAUNCH_TEMPLATE_PATH, parseLaunchTemplate, readSkillId } from "./launch-event.ts";
 import { spokenText, verifyLaunchResponse } from "./verify-launch-response.ts";
 
@@ -77,22 +77,18 @@ Options:
 
 /** The CLI. */
 export async function main(argv: readonly string[], io: CliIo, deps: RieDeps = realDeps()): Promise<number> {
-  return runCli(
-    async () => {
-      const { values } = parseCliArgs({
-        args: [...argv],
-        options: {
-          help: { type: "boolean", short: "h" },
-          url: { type: "string", default: DEFAULT_RIE_URL },
-          "skill-id": { type: "string" },
-          timeout: { type: "string", default: "60" },
-        },
-        strict: true,
-      });
-      if (values.help === true) {
-        io.out(RIE_USAGE);
-        return 0;
-      }
+  return runShipCli(
+    {
+      argv,
+      io,
+      usage: RIE_USAGE,
+      options: {
+        url: { type: "string", default: DEFAULT_RIE_URL },
+        "skill-id": { type: "string" },
+        timeout: { type: "string", default: "60" },
+      },
+    },
+    async ({ values }) => {
       const seconds = Number(values.timeout);
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
         throw new UsageError(`--timeout must be a number of seconds from 1 to 600, not "${values.timeout}"`);
@@ -122,8 +118,6 @@ export async function main(argv: readonly string[], io: CliIo, deps: RieDeps = r
       io.out(`✓ valid launch response after ${answer.retries} retries: “${spokenText(payload)}”`);
       return 0;
     },
-    RIE_USAGE,
-    io,
   );
 }
 

@@ -6,7 +6,7 @@
 import { basename, join } from "node:path";
 import * as v from "valibot";
 import { BuildManifestSchema, sha256Hex, type BuildManifest } from "../build/index.ts";
-import { parseCliArgs, processIo, runCli, ShipError, type CliIo } from "./cli.ts";
+import { processIo, runShipCli, ShipError, type CliIo } from "./cli.ts";
 
 /** The release assets, relative to the dist directory. */
 export const RELEASE_FILES: readonly string[] = ["lambda-x86_64.zip", "lambda-arm64.zip", "manifest.json"];
@@ -94,22 +94,18 @@ Options:
 
 /** The CLI. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  return runCli(
-    async () => {
-      const { values, positionals } = parseCliArgs({
-        args: [...argv],
-        options: {
-          help: { type: "boolean", short: "h" },
-          dir: { type: "string", default: "dist" },
-          "check-only": { type: "boolean" },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-      if (values.help === true) {
-        io.out(SHA256SUMS_USAGE);
-        return 0;
-      }
+  return runShipCli(
+    {
+      argv,
+      io,
+      usage: SHA256SUMS_USAGE,
+      options: {
+        dir: { type: "string", default: "dist" },
+        "check-only": { type: "boolean" },
+      },
+      allowPositionals: true,
+    },
+    async ({ values, positionals }) => {
       const dir = values.dir;
       const names = positionals.length > 0 ? positionals : RELEASE_FILES;
       const entries: DigestEntry[] = [];
@@ -137,8 +133,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
       return 0;
     },
-    SHA256SUMS_USAGE,
-    io,
   );
 }
 

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { formatBytes, type BuildManifest } from "../build/index.ts";
-import { appendStepSummary, markdownTable, parseCliArgs, processIo, runCli, ShipError, type CliIo } from "./cli.ts";
+import { appendStepSummary, markdownTable, processIo, runShipCli, ShipError, type CliIo } from "./cli.ts";
 import { parseManifest } from "./sha256sums.ts";
 
 /** One architecture's line of the table, with the margin worked out. */
@@ -76,17 +76,9 @@ Options:
 
 /** The CLI. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  return runCli(
-    async () => {
-      const { values } = parseCliArgs({
-        args: [...argv],
-        options: { help: { type: "boolean", short: "h" }, dir: { type: "string", default: "dist" } },
-        strict: true,
-      });
-      if (values.help === true) {
-        io.out(SIZE_SUMMARY_USAGE);
-        return 0;
-      }
+  return runShipCli(
+    { argv, io, usage: SIZE_SUMMARY_USAGE, options: { dir: { type: "string", default: "dist" } } },
+    async ({ values }) => {
       const path = join(values.dir, "manifest.json");
       const file = Bun.file(path);
       if (!(await file.exists())) {
@@ -104,8 +96,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       }
       return 0;
     },
-    SIZE_SUMMARY_USAGE,
-    io,
   );
 }
 

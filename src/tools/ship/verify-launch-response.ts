@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { renderSsmlAsText } from "../../local/ssml-text.ts";
-import { parseCliArgs, processIo, runCli, ShipError, UsageError, type CliIo } from "./cli.ts";
+import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
 
 /** Alexa's limit on the characters of one output speech (SSML included). */
 export const MAX_SPEECH_CHARS = 8000;
@@ -191,13 +191,15 @@ Options:
 
 /** The CLI: reads the files, prints the verdict, returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  return runCli(
-    async () => {
-      const { values, positionals } = parseOptions(argv);
-      if (values.help === true) {
-        io.out(VERIFY_USAGE);
-        return 0;
-      }
+  return runShipCli(
+    {
+      argv,
+      io,
+      usage: VERIFY_USAGE,
+      options: { "invoke-output": { type: "string" }, version: { type: "string" } },
+      allowPositionals: true,
+    },
+    async ({ values, positionals }) => {
       const [responsePath, ...extra] = positionals;
       if (responsePath === undefined || extra.length > 0) {
         throw new UsageError("give exactly one response file");
@@ -217,22 +219,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(`✓ valid launch response: “${spokenText(payload)}”`);
       return 0;
     },
-    VERIFY_USAGE,
-    io,
   );
-}
-
-function parseOptions(argv: readonly string[]) {
-  return parseCliArgs({
-    args: [...argv],
-    options: {
-      help: { type: "boolean", short: "h" },
-      "invoke-output": { type: "string" },
-      version: { type: "string" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
 }
 
 async function readJson(path: string): Promise<unknown> {

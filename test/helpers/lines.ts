@@ -1,0 +1,22 @@
+/** The 19 TfL line ids the skill knows, sorted: what the catalogue and the recordings must both hold. */
+export const ALL_LINE_IDS: string[] = [
+  "bakerloo",
+  "central",
+  "circle",
+  "district",
+  "dlr",
+  "elizabeth",
+  "hammersmith-city",
+  "jubilee",
+  "liberty",
+  "lioness",
+  "metropolitan",
+  "mildmay",
+  "northern",
+  "piccadilly",
+  "suffragette",
+  "victoria",
+  "waterloo-city",
+  "weaver",
+  "windrush",
+];
