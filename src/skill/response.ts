@@ -36,6 +36,10 @@ export const MAX_CARD_LENGTH = 7_999;
 /** Alexa's response limit is 24 KB; 24,000 bytes keeps clear of it whichever KB is meant. */
 export const MAX_RESPONSE_BYTES = 24_000;
 const MAX_TITLE_LENGTH = 200;
+/** JSON bytes of the fullest response with every string empty: keys, quotes and punctuation. */
+export const RESPONSE_FRAME_BYTES = 256;
+/** Most bytes one UTF-16 unit of a string can take in JSON: a `\u001f` or lone-surrogate escape. */
+const MAX_JSON_BYTES_PER_UNIT = 6;
 
 type CardDraft =
   | { readonly kind: "standard"; readonly title: string; readonly paragraphs: readonly string[] }
@@ -110,6 +114,14 @@ function responseBytes(response: AlexaResponse): number {
   return Buffer.byteLength(JSON.stringify(response), "utf8");
 }
 
+/** True when even the worst-case JSON escaping of every string leaves the response under the limit. */
+function surelyFits(response: AlexaResponse): boolean {
+  const { card, reprompt, outputSpeech } = response.response;
+  let units = (outputSpeech?.ssml.length ?? 0) + (reprompt?.outputSpeech.ssml.length ?? 0);
+  if (card?.type === "Standard") units += card.title.length + card.text.length;
+  return RESPONSE_FRAME_BYTES + MAX_JSON_BYTES_PER_UNIT * units <= MAX_RESPONSE_BYTES;
+}
+
 /** Bytes the shrinkable text of one part takes in the JSON, or undefined when there is none. */
 function partBytes(response: AlexaResponse, part: keyof Budgets): number | undefined {
   const { card, reprompt, outputSpeech } = response.response;
@@ -128,7 +140,8 @@ function buildWithinLimits(draft: Draft): AlexaResponse {
   let budgets: Budgets = {};
   let response = assemble(draft, budgets);
   for (const part of ["card", "reprompt", "speech"] as const) {
-    const excess = responseBytes(response) - MAX_RESPONSE_BYTES;
+    // Serialising every response just to measure it would be a JSON copy per invocation.
+    const excess = surelyFits(response) ? 0 : responseBytes(response) - MAX_RESPONSE_BYTES;
     if (excess <= 0) {
       return response;
     }
@@ -142,21 +155,45 @@ function buildWithinLimits(draft: Draft): AlexaResponse {
   return response;
 }
 
-function createBuilder(draft: Draft): ResponseBuilder {
-  return Object.freeze({
-    withCard: (title: string, paragraphs: readonly string[]) =>
-      createBuilder({ ...draft, card: { kind: "standard", title, paragraphs: [...paragraphs] } }),
-    withLinkAccountCard: () => createBuilder({ ...draft, card: { kind: "link" } }),
-    withReprompt: (paragraphs: readonly string[]) => createBuilder({ ...draft, reprompt: [...paragraphs] }),
-    endSession: () => createBuilder({ ...draft, endSession: true }),
-    keepSessionOpen: () => createBuilder({ ...draft, endSession: false }),
-    build: () => buildWithinLimits(draft),
-  });
+const LINK_ACCOUNT_CARD: CardDraft = Object.freeze({ kind: "link" });
+
+/** Methods live on the prototype, so a response costs one small object per step, not six closures. */
+class Builder implements ResponseBuilder {
+  readonly #draft: Draft;
+
+  constructor(draft: Draft) {
+    this.#draft = draft;
+    Object.freeze(this);
+  }
+
+  withCard(title: string, paragraphs: readonly string[]): ResponseBuilder {
+    return new Builder({ ...this.#draft, card: { kind: "standard", title, paragraphs: [...paragraphs] } });
+  }
+
+  withLinkAccountCard(): ResponseBuilder {
+    return new Builder({ ...this.#draft, card: LINK_ACCOUNT_CARD });
+  }
+
+  withReprompt(paragraphs: readonly string[]): ResponseBuilder {
+    return new Builder({ ...this.#draft, reprompt: [...paragraphs] });
+  }
+
+  endSession(): ResponseBuilder {
+    return new Builder({ ...this.#draft, endSession: true });
+  }
+
+  keepSessionOpen(): ResponseBuilder {
+    return new Builder({ ...this.#draft, endSession: false });
+  }
+
+  build(): AlexaResponse {
+    return buildWithinLimits(this.#draft);
+  }
 }
 
 /** Starts a spoken response; each paragraph is verbalized and escaped when built. The session ends unless kept open. */
 export function speak(paragraphs: readonly string[]): ResponseBuilder {
-  return createBuilder({ speech: [...paragraphs], card: undefined, reprompt: undefined, endSession: true });
+  return new Builder({ speech: [...paragraphs], card: undefined, reprompt: undefined, endSession: true });
 }
 
 /** The reply to requests Alexa wants no speech for (SessionEndedRequest, System.ExceptionEncountered, unknown types). */

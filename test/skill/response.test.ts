@@ -1,8 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
 import {
   emptyResponse,
   endSessionSilently,
   MAX_RESPONSE_BYTES,
+  RESPONSE_FRAME_BYTES,
   speak,
   type AlexaResponse,
 } from "../../src/skill/response.ts";
@@ -103,6 +104,13 @@ describe("the response builder", () => {
     expect(builder.build().response.outputSpeech?.ssml).toBe("<speak>Before.</speak>");
   });
 
+  test("shares its methods between builders instead of making closures for every response", () => {
+    const first = speak(["a"]);
+    const second = speak(["b"]).withCard("Title", ["c"]).keepSessionOpen();
+    expect(second.withCard).toBe(first.withCard);
+    expect(second.build).toBe(first.build);
+  });
+
   test("returns a fresh object from every build", () => {
     const builder = speak(["x"]);
     expect(builder.build()).not.toBe(builder.build());
@@ -116,6 +124,42 @@ describe("the fixed responses", () => {
 
   test("ends the session silently for Cancel and Stop", () => {
     expect(JSON.stringify(endSessionSilently())).toBe('{"version":"1.0","response":{"shouldEndSession":true}}');
+  });
+});
+
+describe("size check cost", () => {
+  test("builds an everyday response without serialising it to measure its size", () => {
+    const stringify = spyOn(JSON, "stringify");
+    try {
+      speak(["The Victoria line has a good service."])
+        .withCard("Victoria Line Status", ["The Victoria line has a good service."])
+        .build();
+      expect(stringify).not.toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+  });
+
+  test("allows for every key and punctuation mark of the fullest response in its frame", () => {
+    const fullest: AlexaResponse = {
+      version: "1.0",
+      response: {
+        outputSpeech: { type: "SSML", ssml: "" },
+        card: { type: "Standard", title: "", text: "" },
+        reprompt: { outputSpeech: { type: "SSML", ssml: "" } },
+        shouldEndSession: false,
+      },
+    };
+    expect(jsonSize(fullest)).toBeLessThanOrEqual(RESPONSE_FRAME_BYTES);
+  });
+
+  test.each([
+    ["line breaks", "a\nb ".repeat(1_500)],
+    ["quotes and backslashes", '"\\'.repeat(1_400)],
+    ["three-byte characters", "遅".repeat(2_600)],
+  ])("still measures exactly when %s could push the JSON over the limit", (_, text) => {
+    const response = speak([text]).withReprompt([text]).keepSessionOpen().withCard("Title", [text, text]).build();
+    expect(jsonSize(response)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
   });
 });
 

@@ -33,6 +33,7 @@ describe("verbalize", () => {
     ["keeps St Pancras a saint", "King's Cross St Pancras is closed", "King's Cross Saint Pancras is closed"],
     ["keeps St John's Wood a saint", "No service to St John's Wood", "No service to Saint John's Wood"],
     ["keeps St Paul's a saint", "Trains skip St Paul's", "Trains skip Saint Paul's"],
+    ["keeps St James's Park a saint", "Change at St James's Park.", "Change at Saint James's Park."],
     [
       "keeps St James's Park a saint",
       "between Victoria and St James's Park",
