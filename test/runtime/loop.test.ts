@@ -246,6 +246,100 @@ describe("the invocation context", () => {
       expect("_X_AMZN_TRACE_ID" in env).toBe(false);
     });
   });
+
+  test("treats an empty Lambda-Runtime-Trace-Id as absent, deleting _X_AMZN_TRACE_ID rather than setting it to ''", async () => {
+    await withEmulator(async (emulator) => {
+      const env: Record<string, string | undefined> = { AWS_LAMBDA_RUNTIME_API: emulator.address };
+      const seen: Array<{ variable: boolean; traceId: string | undefined }> = [];
+      const loop = runLoop(
+        emulator,
+        async (_event, context) => {
+          seen.push({ variable: "_X_AMZN_TRACE_ID" in env, traceId: context.traceId });
+          return null;
+        },
+        noDeps,
+        { env },
+      );
+      await emulator.invoke({}, { traceId: "Root=1-bbbb;Sampled=1" });
+      await emulator.invoke({}, { traceId: "" });
+      await loop.stop();
+      expect(seen).toEqual([
+        { variable: true, traceId: "Root=1-bbbb;Sampled=1" },
+        { variable: false, traceId: undefined },
+      ]);
+    });
+  });
+});
+
+describe("timers", () => {
+  /** Counts the timers armed while it is installed and how many are still pending. */
+  function trackTimers(): { pending: () => number; armed: () => number; restore: () => void } {
+    const realSetTimeout = globalThis.setTimeout;
+    const realSetInterval = globalThis.setInterval;
+    const realClearTimeout = globalThis.clearTimeout;
+    const realClearInterval = globalThis.clearInterval;
+    const realAbortTimeout = AbortSignal.timeout;
+    const live = new Set<unknown>();
+    let armed = 0;
+    const track = <T extends (...args: never[]) => unknown>(real: T, once: boolean): T =>
+      ((callback: (...args: unknown[]) => void, ...rest: unknown[]) => {
+        armed += 1;
+        const wrapped = (...args: unknown[]): void => {
+          if (once) live.delete(timer);
+          callback(...args);
+        };
+        const timer = (real as unknown as (...args: unknown[]) => unknown)(wrapped, ...rest);
+        live.add(timer);
+        return timer;
+      }) as unknown as T;
+    const untrack = <T extends (...args: never[]) => unknown>(real: T): T =>
+      ((timer: unknown) => {
+        live.delete(timer);
+        (real as unknown as (timer: unknown) => void)(timer);
+      }) as unknown as T;
+    globalThis.setTimeout = track(realSetTimeout, true);
+    globalThis.setInterval = track(realSetInterval, false);
+    globalThis.clearTimeout = untrack(realClearTimeout);
+    globalThis.clearInterval = untrack(realClearInterval);
+    AbortSignal.timeout = (ms: number): AbortSignal => {
+      armed += 1;
+      live.add(Symbol("AbortSignal.timeout"));
+      return realAbortTimeout.call(AbortSignal, ms);
+    };
+    return {
+      pending: () => live.size,
+      armed: () => armed,
+      restore: () => {
+        globalThis.setTimeout = realSetTimeout;
+        globalThis.setInterval = realSetInterval;
+        globalThis.clearTimeout = realClearTimeout;
+        globalThis.clearInterval = realClearInterval;
+        AbortSignal.timeout = realAbortTimeout;
+      },
+    };
+  }
+
+  test("leaves no timer armed once an answer or an error has been posted (the sandbox may freeze then)", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, failWhenAsked, noDeps);
+      await emulator.waitForNext();
+      const timers = trackTimers();
+      try {
+        // The emulator arms one deadline timer per invocation and clears it when the answer arrives;
+        // anything else still pending once the outcome is known was armed by the loop.
+        for (const event of [{ n: 1 }, { fail: true }, { n: 2 }]) {
+          const outcome = await emulator.invoke(event);
+          expect(outcome.kind).toBe(event.fail === true ? "error" : "response");
+          await emulator.waitForNext();
+          expect(timers.pending()).toBe(0);
+        }
+        expect(timers.armed()).toBe(3);
+      } finally {
+        timers.restore();
+        await loop.stop();
+      }
+    });
+  });
 });
 
 describe("a failed invocation", () => {
