@@ -7,6 +7,12 @@ export interface Diagnostic {
   readonly stackTrace: string[];
 }
 
+/**
+ * Longest errorMessage posted, in UTF-16 units: a multi-megabyte message would push the error body
+ * past Lambda's payload limit and lose the report itself (runtime.md §1.6).
+ */
+export const MAX_ERROR_MESSAGE_LENGTH = 256 * 1024;
+
 /** errorType of a thrown value that is not an Error (a string, undefined, a plain object). */
 export const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
 
@@ -18,12 +24,12 @@ export function toDiagnostic(thrown: unknown, redact: Redactor): Diagnostic {
   try {
     if (thrown instanceof Error) {
       return {
-        errorMessage: redact.apply(String(thrown.message)),
+        errorMessage: truncate(redact.apply(String(thrown.message))),
         errorType: typeof thrown.name === "string" && thrown.name !== "" ? thrown.name : "Error",
         stackTrace: typeof thrown.stack === "string" ? stackFrames(thrown.stack, redact) : [],
       };
     }
-    return { errorMessage: redact.apply(describe(thrown)), errorType: NON_ERROR_TYPE, stackTrace: [] };
+    return { errorMessage: truncate(redact.apply(describe(thrown))), errorType: NON_ERROR_TYPE, stackTrace: [] };
   } catch {
     // A hostile getter (name, message, stack) must not stop the error from being reported.
     return { errorMessage: "The thrown value could not be read", errorType: NON_ERROR_TYPE, stackTrace: [] };
@@ -37,6 +43,10 @@ export function toDiagnostic(thrown: unknown, redact: Redactor): Diagnostic {
 export function errorTypeHeader(errorType: string): string {
   const safe = errorType.replace(/[^\x21-\x7e]/g, "");
   return safe === "" ? "Runtime.Unknown" : safe.slice(0, 128);
+}
+
+function truncate(message: string): string {
+  return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH)}…`;
 }
 
 function stackFrames(stack: string, redact: Redactor): string[] {

@@ -4,6 +4,7 @@ import { rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { runBenchCli } from "../../src/bench/cli.ts";
 import { BENCH_USAGE } from "../../src/bench/args.ts";
+import { skipReason } from "../local/helpers/builds.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
@@ -31,7 +32,8 @@ test("prints the plan for --dry-run and starts nothing", async () => {
 });
 
 // The whole bench with tiny counts against the real build: about 15 s on two cores.
-test.skipIf(!existsSync(resolve(ROOT, "dist/x86_64/bootstrap")))(
+const quickBenchSkip = skipReason("x86_64", "the quick bench");
+test.skipIf(quickBenchSkip !== undefined)(
   "runs a quick bench end to end against the built bootstrap and writes its JSON",
   async () => {
     const out = "dist/bench/test-quick-results.json";

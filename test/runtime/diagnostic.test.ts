@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { errorTypeHeader, toDiagnostic } from "../../src/runtime/diagnostic.ts";
+import { errorTypeHeader, MAX_ERROR_MESSAGE_LENGTH, toDiagnostic } from "../../src/runtime/diagnostic.ts";
 import { createRedactor } from "../../src/runtime/redact.ts";
 
 const noSecrets = createRedactor();
@@ -51,6 +51,22 @@ describe("toDiagnostic", () => {
   test("redacts secrets from the message and the stack", () => {
     const diagnostic = toDiagnostic(new Error("key=abc123secret"), createRedactor(["abc123secret"]));
     expect(diagnostic.errorMessage).toBe("key=[redacted]");
+  });
+});
+
+describe("toDiagnostic message length", () => {
+  test.each([
+    ["an Error", (message: string) => new Error(message)],
+    ["a thrown string", (message: string) => message],
+  ])("cuts a multi-megabyte message from %s so the error body stays postable", (_case, make) => {
+    const diagnostic = toDiagnostic(make("x".repeat(5_000_000)), createRedactor([]));
+    expect(diagnostic.errorMessage.length).toBe(MAX_ERROR_MESSAGE_LENGTH + 1);
+    expect(diagnostic.errorMessage.endsWith("…")).toBe(true);
+  });
+
+  test("keeps a message at the limit whole", () => {
+    const message = "y".repeat(MAX_ERROR_MESSAGE_LENGTH);
+    expect(toDiagnostic(new Error(message), createRedactor([])).errorMessage).toBe(message);
   });
 });
 

