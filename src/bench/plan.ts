@@ -180,7 +180,7 @@ export function planBench(input: PlanInput): BenchPlan {
     {
       id: "bootstrap-smol",
       label: "bootstrap --smol",
-      description: "the same executable with BUN_OPTIONS=--smol (what --compile-exec-argv=--smol would ship)",
+      description: "the same executable with BUN_OPTIONS=--smol in its environment too (the build already bakes --smol in with --compile-exec-argv)",
       role: "skill",
       argv: [bootstrap],
       env: { BUN_OPTIONS: "--smol" },
@@ -315,10 +315,12 @@ export function planBench(input: PlanInput): BenchPlan {
 
 /**
  * Node's bundle gets the compile flags that mean anything without `--compile` (minify, production,
- * ESM); bytecode and the autoload switches exist only for executables.
+ * ESM); bytecode, the autoload switches and the baked argv exist only for executables.
  */
 export function nodeBundleFlags(): string[] {
-  return COMPILE_FLAGS.filter((flag) => !flag.startsWith("--bytecode") && !flag.includes("compile-autoload"));
+  return COMPILE_FLAGS.filter(
+    (flag) => !flag.startsWith("--bytecode") && !flag.includes("--compile-") && !flag.includes("compile-autoload"),
+  );
 }
 
 /**

@@ -37,6 +37,9 @@ export const BYTECODE_ORDER_FILES: readonly string[] = [
 /**
  * Flags every compile gets. `--bytecode` needs `--format=esm` for top-level await; the autoload
  * switches stop the binary reading `.env`/`bunfig.toml` from Lambda's cwd (toolchain.md §0 items 4-6).
+ * `--smol` is baked into the executable's argv: a smaller, more often collected heap took the peak
+ * RSS after 1,000 status invocations from 56.9 to 51.9 MiB with no measurable change in start or
+ * warm latency (the floors, built with the same flags, did not move).
  */
 export const COMPILE_FLAGS: readonly string[] = [
   "--production",
@@ -46,6 +49,7 @@ export const COMPILE_FLAGS: readonly string[] = [
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
+  "--compile-exec-argv=--smol",
 ];
 
 /** The one file in each zip: Lambda's custom runtime looks for `bootstrap` at the root. */
