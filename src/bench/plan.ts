@@ -180,7 +180,8 @@ export function planBench(input: PlanInput): BenchPlan {
     {
       id: "bootstrap-smol",
       label: "bootstrap --smol",
-      description: "the same executable with BUN_OPTIONS=--smol in its environment too (the build already bakes --smol in with --compile-exec-argv)",
+      description:
+        "the same executable with BUN_OPTIONS=--smol in its environment too (the build already bakes --smol in with --compile-exec-argv)",
       role: "skill",
       argv: [bootstrap],
       env: { BUN_OPTIONS: "--smol" },
