@@ -23,7 +23,11 @@ export function stripInvalidCharacters(text: string): string {
 
 /** Escapes text for an SSML text node: & < > " ' become entities; forbidden characters are dropped. */
 export function escapeXml(text: string): string {
-  return stripInvalidCharacters(text).replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
+  return escapeEntities(stripInvalidCharacters(text));
+}
+
+function escapeEntities(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
 }
 
 /** Limits for {@link toSsml}; the response builder passes a byte budget when the whole reply is too big. */
@@ -46,6 +50,15 @@ export function toSsml(paragraphs: readonly string[], options: SsmlOptions = {})
   const texts = paragraphs
     .map((paragraph) => stripInvalidCharacters(verbalize(paragraph)).replace(/\s+/g, " ").trim())
     .filter((text) => text !== "");
+  // The everyday answer fits: escape each paragraph once and skip the fitting machinery. The test is
+  // the one fitParagraphs applies (every paragraph pays its <p></p>), so the output is identical.
+  if (options.maxJsonBytes === undefined) {
+    const escaped = texts.map(escapeEntities);
+    const limit = (options.maxLength ?? MAX_SSML_LENGTH) - SPEAK_OVERHEAD;
+    let used = 0;
+    for (const text of escaped) used += PARAGRAPH_OVERHEAD + text.length;
+    if (used <= limit) return wrap(escaped);
+  }
   const allowances: Allowance[] = [
     {
       cost: (text) => escapeXml(text).length,
@@ -60,9 +73,10 @@ export function toSsml(paragraphs: readonly string[], options: SsmlOptions = {})
       perParagraph: PARAGRAPH_OVERHEAD,
     });
   }
-  const kept = fitParagraphs(texts, allowances).map(escapeXml);
-  if (kept.length === 1) {
-    return `<speak>${kept[0]}</speak>`;
-  }
-  return `<speak>${kept.map((text) => `<p>${text}</p>`).join("")}</speak>`;
+  return wrap(fitParagraphs(texts, allowances).map(escapeXml));
+}
+
+function wrap(escaped: readonly string[]): string {
+  if (escaped.length === 1) return `<speak>${escaped[0]}</speak>`;
+  return `<speak>${escaped.map((text) => `<p>${text}</p>`).join("")}</speak>`;
 }
