@@ -20,3 +20,26 @@ export const ALL_LINE_IDS: string[] = [
   "weaver",
   "windrush",
 ];
+
+/** Each line's Status card title (product.md item 5: "Line" for the Tube and Overground, not DLR or Elizabeth line). */
+export const CARD_TITLES: ReadonlyArray<readonly [id: string, title: string]> = [
+  ["bakerloo", "Bakerloo Line Status"],
+  ["central", "Central Line Status"],
+  ["circle", "Circle Line Status"],
+  ["district", "District Line Status"],
+  ["dlr", "DLR Status"],
+  ["elizabeth", "Elizabeth line Status"],
+  ["hammersmith-city", "Hammersmith & City Line Status"],
+  ["jubilee", "Jubilee Line Status"],
+  ["liberty", "Liberty Line Status"],
+  ["lioness", "Lioness Line Status"],
+  ["metropolitan", "Metropolitan Line Status"],
+  ["mildmay", "Mildmay Line Status"],
+  ["northern", "Northern Line Status"],
+  ["piccadilly", "Piccadilly Line Status"],
+  ["suffragette", "Suffragette Line Status"],
+  ["victoria", "Victoria Line Status"],
+  ["waterloo-city", "Waterloo & City Line Status"],
+  ["weaver", "Weaver Line Status"],
+  ["windrush", "Windrush Line Status"],
+];

@@ -12,7 +12,7 @@ import {
   type LineQuery,
 } from "../../src/skill/lines.ts";
 import { buildLineSlotValues } from "../../src/tools/model/index.ts";
-import { ALL_LINE_IDS } from "../helpers/lines.ts";
+import { ALL_LINE_IDS, CARD_TITLES } from "../helpers/lines.ts";
 
 /** What a query points at: a TfL line id, or the Overground mode. */
 function target(query: LineQuery | undefined): string | undefined {
@@ -56,27 +56,7 @@ describe("the line catalogue", () => {
     expect(findLine(id)).toMatchObject({ id, name, mode });
   });
 
-  test.each([
-    ["bakerloo", "Bakerloo Line Status"],
-    ["central", "Central Line Status"],
-    ["circle", "Circle Line Status"],
-    ["district", "District Line Status"],
-    ["dlr", "DLR Status"],
-    ["elizabeth", "Elizabeth line Status"],
-    ["hammersmith-city", "Hammersmith & City Line Status"],
-    ["jubilee", "Jubilee Line Status"],
-    ["liberty", "Liberty Line Status"],
-    ["lioness", "Lioness Line Status"],
-    ["metropolitan", "Metropolitan Line Status"],
-    ["mildmay", "Mildmay Line Status"],
-    ["northern", "Northern Line Status"],
-    ["piccadilly", "Piccadilly Line Status"],
-    ["suffragette", "Suffragette Line Status"],
-    ["victoria", "Victoria Line Status"],
-    ["waterloo-city", "Waterloo & City Line Status"],
-    ["weaver", "Weaver Line Status"],
-    ["windrush", "Windrush Line Status"],
-  ])("titles the %s card %p", (id, title) => {
+  test.each(CARD_TITLES)("titles the %s card %p", (id, title) => {
     expect(findLine(id)?.cardTitle).toBe(title);
   });
 

@@ -19,6 +19,7 @@ import {
   type JsonObject,
 } from "../../helpers/alexa.ts";
 import { createHarness, FakePortError, linesById, TEST_DEADLINE, type PortScript } from "../../helpers/fake-ports.ts";
+import { CARD_TITLES } from "../../helpers/lines.ts";
 
 const GOOD_SERVICE_LINES = goodService as unknown as TflLine[];
 const CASES = byCase as unknown as Record<keyof typeof byCase, TflLine>;
@@ -36,27 +37,7 @@ function textFor(name: string, statusSeverity: number): string {
 }
 
 describe("StatusIntent for each line", () => {
-  test.each([
-    ["bakerloo", "Bakerloo Line Status"],
-    ["central", "Central Line Status"],
-    ["circle", "Circle Line Status"],
-    ["district", "District Line Status"],
-    ["dlr", "DLR Status"],
-    ["elizabeth", "Elizabeth line Status"],
-    ["hammersmith-city", "Hammersmith & City Line Status"],
-    ["jubilee", "Jubilee Line Status"],
-    ["liberty", "Liberty Line Status"],
-    ["lioness", "Lioness Line Status"],
-    ["metropolitan", "Metropolitan Line Status"],
-    ["mildmay", "Mildmay Line Status"],
-    ["northern", "Northern Line Status"],
-    ["piccadilly", "Piccadilly Line Status"],
-    ["suffragette", "Suffragette Line Status"],
-    ["victoria", "Victoria Line Status"],
-    ["waterloo-city", "Waterloo & City Line Status"],
-    ["weaver", "Weaver Line Status"],
-    ["windrush", "Windrush Line Status"],
-  ])("asking about %s makes one TfL call and answers with a %s card", async (id, cardTitle) => {
+  test.each(CARD_TITLES)("asking about %s makes one TfL call and answers with a %s card", async (id, cardTitle) => {
     const { response, parts, calls } = await ask(createStatusEvent(rawLineSlot(id)));
 
     expect(calls).toEqual([
