@@ -39,9 +39,10 @@ const SCENES: Readonly<Record<Scene, Recordings>> = {
 
 /** The fixture's TfL reason for a line, as TfL sends it (with its "<Line> line: " prefix). */
 function fixtureReason(id: string): string {
-  const status: { reason?: string } | undefined = backendAnswers.lines.find((line) => line.id === id)?.lineStatuses[0];
-  const reason = status?.reason;
-  if (reason === undefined) throw new Error(`the fixture has no reason for ${id}`);
+  const statuses: ReadonlyArray<{ readonly reason?: unknown }> =
+    backendAnswers.lines.find((line) => line.id === id)?.lineStatuses ?? [];
+  const reason = statuses[0]?.reason;
+  if (typeof reason !== "string") throw new Error(`the fixture has no reason for ${id}`);
   return reason;
 }
 
