@@ -39,7 +39,7 @@ const SCENES: Readonly<Record<Scene, Recordings>> = {
 
 /** The fixture's TfL reason for a line, as TfL sends it (with its "<Line> line: " prefix). */
 function fixtureReason(id: string): string {
-  const statuses: ReadonlyArray<{ readonly reason?: unknown }> =
+  const statuses: ReadonlyArray<Readonly<Record<string, unknown>>> =
     backendAnswers.lines.find((line) => line.id === id)?.lineStatuses ?? [];
   const reason = statuses[0]?.reason;
   if (typeof reason !== "string") throw new Error(`the fixture has no reason for ${id}`);
