@@ -179,6 +179,8 @@ export interface InProcessFuzzOptions {
   readonly seed?: number | undefined;
   /** Answer a commute canary (HTTP to the skill API and TfL) after every `commuteEvery` events. */
   readonly commuteEvery?: number | undefined;
+  /** Changes each fuzzed event's answer before it is judged: tests prove the oracle notices wrong words. */
+  readonly tamper?: ((response: unknown) => unknown) | undefined;
 }
 
 /** Runs the fuzzer; starts and stops its own backends. */
@@ -216,7 +218,11 @@ export async function runInProcessFuzz(options: InProcessFuzzOptions): Promise<F
     if (!parsed.ok) {
       unparseable += 1;
     } else {
-      const outcome = await skill.answer(parsed.event);
+      const answered = await skill.answer(parsed.event);
+      const outcome =
+        answered.kind === "response" && options.tamper !== undefined
+          ? { ...answered, response: options.tamper(answered.response) }
+          : answered;
       if (outcome.kind === "response") responses += 1;
       if (outcome.kind === "invocationError") {
         invocationErrors[outcome.error.name] = (invocationErrors[outcome.error.name] ?? 0) + 1;
@@ -283,6 +289,8 @@ export interface AnswerFuzzReport {
 export interface AnswerFuzzOptions {
   readonly runs: number;
   readonly seed: number;
+  /** Changes each answer before it is judged: tests prove the oracle notices wrong words. */
+  readonly tamper?: ((response: unknown, plan: AnswerPlan) => unknown) | undefined;
 }
 
 /**
@@ -303,7 +311,11 @@ export async function runAnswerFuzz(options: AnswerFuzzOptions): Promise<AnswerF
   const property = fc.asyncProperty(answerPlanArbitrary(), async (plan) => {
     backends.serve(plan);
     const expectation = expectationOf(plan);
-    const outcome = await skill.answer(questionEvent(plan));
+    const answered = await skill.answer(questionEvent(plan));
+    const outcome =
+      answered.kind === "response" && options.tamper !== undefined
+        ? { ...answered, response: options.tamper(answered.response, plan) }
+        : answered;
     backendRequests += backends.seen.length;
     expected[expectation.kind] = (expected[expectation.kind] ?? 0) + 1;
     const problems = outcomeProblems(outcome, FUZZ_SECRETS);
