@@ -303,6 +303,7 @@ describe("injected faults", () => {
   );
 
   test("records every request, faulted ones included", async () => {
+    const before = Date.now();
     emulator.injectFault({ on: "response", status: 500 });
     void emulator.invoke({});
     const id = await take();
@@ -313,7 +314,11 @@ describe("injected faults", () => {
       ["POST", `/2018-06-01/runtime/invocation/${id}/response`, "first"],
       ["POST", `/2018-06-01/runtime/invocation/${id}/response`, "second"],
     ]);
-    for (const request of emulator.requests) expect(request.at).toBeGreaterThan(0);
+    // Stamped when each arrived: in order, and inside this test.
+    const stamps = emulator.requests.map((request) => request.at);
+    expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+    expect(stamps[0]).toBeGreaterThanOrEqual(before);
+    expect(stamps.at(-1)).toBeLessThanOrEqual(Date.now());
   });
 });
 

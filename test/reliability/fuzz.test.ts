@@ -49,10 +49,22 @@ describe("fuzzing the event path in process", () => {
     expect(report.outboundRequests).toBeGreaterThan(0);
   }, 120_000);
 
-  test("notices a skill that apologises to every question it could answer", async () => {
-    const report = await runInProcessFuzz({ runs: 300, seed: 1, tamper: () => sayInstead(strings.apology) });
-    expect(report.failure).toContain("apologised, but the backends' answers were usable");
-  }, 60_000);
+  test.each([
+    [
+      "apologises to every question it could answer",
+      strings.apology,
+      "apologised, but the backends' answers were usable",
+    ],
+    ["answers every question with the Victoria line's good service", "The Victoria line has a good service.", ""],
+  ])(
+    "notices a skill that %s",
+    async (_name, words, problem) => {
+      const report = await runInProcessFuzz({ runs: 300, seed: 1, tamper: () => sayInstead(words) });
+      expect(report.failure).toBeDefined();
+      expect(report.failure).toContain(problem);
+    },
+    60_000,
+  );
 });
 
 describe("fuzzing TfL's and the skill API's answers in process", () => {
