@@ -72,7 +72,10 @@ function comparableName(text: string): string {
     .replace(/ line$/, "");
 }
 
-/** Removes a leading "<line name> [line]: " only when it names this line: a station or another line before the colon is part of the message. */
+/**
+ * Removes a leading "<line name> [line]: " only when it names this line: a station or another line
+ * before the colon is part of the message.
+ */
 function stripLinePrefix(reason: string, lineName: string): string {
   const prefix = /^([^:]+):(?=\s|$)/.exec(reason);
   if (prefix?.[1] === undefined || comparableName(prefix[1]) !== comparableName(lineName)) {
@@ -129,8 +132,7 @@ function severitySentence(lineName: string, status: LineStatusInput): string {
 }
 
 /**
- * Decides what to say about one line. The line's state now comes
- * from the statuses in effect now (a status counts as future only when every validity period says
+ * Decides what to say about one line. The line's state now comes from the statuses in effect now (a status counts as future only when every validity period says
  * isNow: false): good service / no issues and service closed get our sentences; anything else reads
  * the reason of the most severe current status without its "<line name>: " prefix, or, when TfL gave
  * no reason, a sentence from its severity description.
