@@ -132,10 +132,11 @@ function severitySentence(lineName: string, status: LineStatusInput): string {
 }
 
 /**
- * Decides what to say about one line. The line's state now comes from the statuses in effect now (a status counts as future only when every validity period says
- * isNow: false): good service / no issues and service closed get our sentences; anything else reads
- * the reason of the most severe current status without its "<line name>: " prefix, or, when TfL gave
- * no reason, a sentence from its severity description.
+ * Decides what to say about one line. Its state now comes from the statuses in effect now (a status
+ * counts as future only when every validity period says isNow: false): good service / no issues and
+ * service closed get our sentences; anything else reads the reason of the most severe current status
+ * without its "<line name>: " prefix, or, when TfL gave no reason, a sentence from its severity
+ * description.
  *
  * Future statuses are never read as the current state. When the line is fine now and TfL lists
  * planned work with a reason, the answer says so: "The Victoria line has a good service now.
