@@ -68,39 +68,30 @@ function escaped(text: string): string {
 }
 
 /**
- * ⚠ TODAY'S WORDING of the Overground and commute answers, the only place it is written out in full.
- * The grouped good-service sentence ("The Liberty, Lioness, Suffragette and Weaver lines have a good
- * service.") and TfL's capitalisation of line names change these; update both entries then. Every
- * other check of those two answers (`facts` below) holds under either wording.
+ * ⚠ THE WORDING of the Overground and commute answers, the only place it is written out in full:
+ * lines with something to say first (TfL's reason after the line's title), then the closed lines,
+ * then the good-service lines in one sentence; a commute line is named in its own sentence. When that
+ * wording changes, update these two entries; every other check of those answers (`facts` below)
+ * holds under any wording that names each line, reads each reason and does not apologise.
  */
 const TODAYS_WORDING = {
   overground: {
     outputSpeech: speech(
-      "Liberty Line: The Liberty line has a good service.",
-      "Lioness Line: The Lioness line has a good service.",
-      `Mildmay Line: ${MILDMAY_REASON}`,
-      "Suffragette Line: The Suffragette line has a good service.",
-      "Weaver Line: The Weaver line has a good service.",
-      "Windrush Line: The Windrush line is closed at the moment.",
+      `Mildmay line: ${MILDMAY_REASON}`,
+      "The Windrush line is closed at the moment.",
+      "The Liberty, Lioness, Suffragette and Weaver lines have a good service.",
     ),
     card: card(
       "London Overground Status",
-      "Liberty Line: The Liberty line has a good service.",
-      "Lioness Line: The Lioness line has a good service.",
-      `Mildmay Line: ${MILDMAY_REASON}`,
-      "Suffragette Line: The Suffragette line has a good service.",
-      "Weaver Line: The Weaver line has a good service.",
-      "Windrush Line: The Windrush line is closed at the moment.",
+      `Mildmay line: ${MILDMAY_REASON}`,
+      "The Windrush line is closed at the moment.",
+      "The Liberty, Lioness, Suffragette and Weaver lines have a good service.",
     ),
     shouldEndSession: true,
   },
   commute: {
-    outputSpeech: speech(`Jubilee Line: ${JUBILEE_REASON}`, "Victoria Line: The Victoria line has a good service."),
-    card: card(
-      "Commute Status",
-      `Jubilee Line: ${JUBILEE_REASON}`,
-      "Victoria Line: The Victoria line has a good service.",
-    ),
+    outputSpeech: speech(`Jubilee Line: ${JUBILEE_REASON}`, "The Victoria line has a good service."),
+    card: card("Commute Status", `Jubilee Line: ${JUBILEE_REASON}`, "The Victoria line has a good service."),
     shouldEndSession: true,
   },
 } as const;
