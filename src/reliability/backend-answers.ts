@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { buildEvent } from "../local/events.ts";
 import { LINES, OVERGROUND_MODE, type LineId } from "../skill/lines.ts";
+import { strings } from "../skill/speech/strings.ts";
 import { RELIABILITY_SKILL_ID, TOKENS } from "./events.ts";
 import { expectedLine, type ExpectedLine, type Expectation } from "./oracle.ts";
 
@@ -523,7 +524,7 @@ export function expectationOf(plan: AnswerPlan): Expectation {
     }
     case "overground": {
       const lines = expectedLines(plan.tfl, OVERGROUND_IDS);
-      return lines === undefined ? apology : { kind: "lines", lines };
+      return lines === undefined ? apology : { kind: "lines", lines, allGoodService: strings.overgroundAllGoodService };
     }
     case "disruption":
       return plan.tfl.kind === "disruptions"

@@ -9,6 +9,7 @@
  */
 import fc from "fast-check";
 import { DISRUPTION_MODES, resolveLine } from "../skill/lines.ts";
+import { strings } from "../skill/speech/strings.ts";
 import {
   answerPlanArbitrary,
   describeAnswerPlan,
@@ -153,7 +154,10 @@ export function eventExpectation(
         typeof slot === "object" && slot !== null ? (slot as Parameters<typeof resolveLine>[0]) : undefined,
       );
       if (query === undefined) return { expectation: { kind: "unknownLine" } };
-      if (query.kind === "overground") return { expectation: { kind: "lines", lines: held.overground } };
+      if (query.kind === "overground") {
+        const allGoodService = strings.overgroundAllGoodService;
+        return { expectation: { kind: "lines", lines: held.overground, allGoodService } };
+      }
       const line = held.lines.get(query.line.id);
       if (line === undefined) return undefined;
       return { expectation: { kind: "lines", lines: [line] }, bystanders: { lines: [...held.lines.values()] } };

@@ -178,7 +178,12 @@ describe("expectedLine", () => {
       [{ statusSeverity: 10 }, { statusSeverity: 4, reason: "Sunday.", validityPeriods: [{ isNow: false }] }],
       { name: "X", says: "good service" },
     ],
-    ["nothing for a delay without a reason", [{ statusSeverity: 6, reason: " " }], undefined],
+    ["a line named for a delay without a reason", [{ statusSeverity: 6, reason: " " }], { name: "X", says: "named" }],
+    [
+      "a good service when only future work is listed",
+      [{ statusSeverity: 4, reason: "Sunday.", validityPeriods: [{ isNow: false }] }],
+      { name: "X", says: "good service" },
+    ],
     ["nothing for no status", [], undefined],
   ] as const)("reads %s", (_name, lineStatuses, expected) => {
     expect(expectedLine({ name: "X", lineStatuses })).toEqual(expected as never);
