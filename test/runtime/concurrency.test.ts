@@ -310,6 +310,7 @@ describe("BUN_CONFIG_VERBOSE_FETCH", () => {
           echo,
           () => {
             initCalls += 1;
+            return undefined;
           },
           { env },
         );
