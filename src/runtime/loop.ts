@@ -125,7 +125,11 @@ export async function startRuntime<D>(
   // Managed Instances accept only JSON logs, whatever AWS_LAMBDA_LOG_FORMAT says.
   const format = workers > 1 ? "json" : settings.format;
   const log = createLogger({ format, level: settings.level, write: options.write, redact });
-  const current: Current = { requestId: undefined, store: workers > 1 ? new AsyncLocalStorage() : undefined };
+  const current: Current = {
+    requestId: undefined,
+    store: workers > 1 ? new AsyncLocalStorage() : undefined,
+    inFlight: new Set(),
+  };
   listenForUncaughtErrors(options.process ?? process, log, exit, current);
 
   const address = env.AWS_LAMBDA_RUNTIME_API;
@@ -174,11 +178,14 @@ interface Serving<D> {
 
 /**
  * The invocation an uncaught error belongs to: one variable when one event runs at a time, the
- * AsyncLocalStorage of the invocation (`store`) when several overlap.
+ * AsyncLocalStorage of the invocation (`store`) when several overlap. Bun runs uncaughtException
+ * listeners in the failing callback's context but unhandledRejection listeners in none, so then the
+ * only invocation in flight (`inFlight`) is named, and none when several are.
  */
 interface Current {
   requestId: string | undefined;
   readonly store: AsyncLocalStorage<string> | undefined;
+  readonly inFlight: Set<string>;
 }
 
 interface Fatal {
@@ -265,7 +272,10 @@ async function serveConcurrentOne<D>(
   }
   const context = new LambdaInvocationContext(requestId, next.headers, serving.functionInfo, serving.log);
   const run = (): Promise<string | Failure> => invokeByDeadline(serving.handler, next.body, context, serving.deps);
+  const { inFlight } = serving.current;
+  inFlight.add(requestId);
   const result = store === undefined ? await run() : await store.run(requestId, run);
+  inFlight.delete(requestId);
   return answer(serving, next, context, result);
 }
 
@@ -387,7 +397,7 @@ function listenForUncaughtErrors(
   current: Current,
 ): void {
   const report = (event: string) => (error: unknown) => {
-    const requestId = current.store?.getStore() ?? current.requestId;
+    const requestId = current.store?.getStore() ?? current.requestId ?? onlyOne(current.inFlight);
     const fields: Record<string, unknown> = { error: describeThrown(error) };
     if (requestId !== undefined) fields.requestId = requestId;
     log.error(event, fields);
@@ -395,6 +405,12 @@ function listenForUncaughtErrors(
   };
   on.on("uncaughtException", report("runtime.uncaughtException"));
   on.on("unhandledRejection", report("runtime.unhandledRejection"));
+}
+
+function onlyOne(requestIds: ReadonlySet<string>): string | undefined {
+  if (requestIds.size !== 1) return undefined;
+  for (const requestId of requestIds) return requestId;
+  return undefined;
 }
 
 function describeThrown(thrown: unknown): { name: string; message: string } {

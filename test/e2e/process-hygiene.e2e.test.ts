@@ -44,7 +44,7 @@ async function start(
   arch: LambdaArch,
   binary: string,
   env: Record<string, string>,
-  emulatorOptions: { invocationIds?: boolean } = {},
+  emulatorOptions: { invocationIds?: boolean; managedInstances?: boolean } = {},
 ): Promise<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> {
   const emulator = await startRuntimeApiEmulator({ timeoutMs: 20_000, ...emulatorOptions });
   const process = spawnBootstrap({ binary, arch, runtimeApi: emulator.address, env });
@@ -105,14 +105,19 @@ for (const arch of ARCHS) {
     skipReason(arch, "process hygiene end-to-end (describe)") === undefined ? describe : describe.skip;
   describeIfBuilt(`${arch}`, () => {
     test.each([
-      ["an uncaught exception", "exception", "runtime.uncaughtException"],
-      ["an unhandled rejection", "rejection", "runtime.unhandledRejection"],
+      ["an uncaught exception", "exception", "runtime.uncaughtException", 1],
+      ["an unhandled rejection", "rejection", "runtime.unhandledRejection", 1],
+      ["an uncaught exception", "exception", "runtime.uncaughtException", 4],
+      ["an unhandled rejection", "rejection", "runtime.unhandledRejection", 4],
     ])(
-      "%s is one redacted JSON line with its requestId, then exit 1",
-      async (_name, kind, event) => {
+      "%s (%s), reported as %s by %d worker(s): one redacted JSON line with its requestId, then exit 1",
+      async (_name, kind, event, workers) => {
         const binary = uncaughtBinaries.get(arch);
         if (binary === undefined) throw new Error(`no test build for ${arch}`);
-        const { process: child, emulator } = await start(arch, binary, functionEnv());
+        const extra: Record<string, string> = workers > 1 ? { AWS_LAMBDA_MAX_CONCURRENCY: String(workers) } : {};
+        const { process: child, emulator } = await start(arch, binary, functionEnv(extra), {
+          managedInstances: workers > 1,
+        });
         // The skill still answers normally before anything goes wrong.
         const launch = await emulator.invoke(buildEvent("launch"), { requestId: `${kind}-before` });
         expect(launch.kind).toBe("response");
