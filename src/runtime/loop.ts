@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncLocalStorage } from "node:async_hooks";
 import { createRuntimeApiClient, INIT_ERROR_PATH, invocationPath, NEXT_PATH } from "./api-client.ts";
 import type { NextInvocation, RuntimeApiClient, RuntimeFetch, Rejection } from "./api-client.ts";
 import {
@@ -127,7 +127,8 @@ export async function startRuntime<D>(
   const log = createLogger({ format, level: settings.level, write: options.write, redact });
   const current: Current = {
     requestId: undefined,
-    store: workers > 1 ? new AsyncLocalStorage() : undefined,
+    // Loaded only in concurrency mode, so the one-at-a-time loop neither loads nor pays for it.
+    store: workers > 1 ? new (await import("node:async_hooks")).AsyncLocalStorage<string>() : undefined,
     inFlight: new Set(),
   };
   listenForUncaughtErrors(options.process ?? process, log, exit, current);

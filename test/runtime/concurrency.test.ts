@@ -402,4 +402,39 @@ describe("errors nobody caught", () => {
       { managedInstances: true },
     );
   });
+
+  test("without the invocation's context, names the only invocation in flight, and none of several", async () => {
+    await withEmulator(
+      async (emulator) => {
+        const started: string[] = [];
+        const loop = runLoop(
+          emulator,
+          (_event, context) => {
+            started.push(context.awsRequestId);
+            return new Promise(() => undefined);
+          },
+          noDeps,
+          { env: concurrentEnv(emulator, 4) },
+        );
+        const reported = (): unknown[] =>
+          loop.log
+            .records()
+            .filter((record) => record.event === "runtime.unhandledRejection")
+            .map((record) => record.requestId);
+        const emitOutside = (): void => {
+          // From the test's own context, as Bun calls unhandledRejection listeners: no store.
+          expect(() => loop.process.emit("unhandledRejection", new Error("lost"))).toThrow(ExitCalled);
+        };
+        void emulator.invoke({}, { requestId: "alone-1" });
+        while (started.length < 1) await sleep(2);
+        emitOutside();
+        void emulator.invoke({}, { requestId: "crowd-2" });
+        while (started.length < 2) await sleep(2);
+        emitOutside();
+        await loop.stop();
+        expect(reported()).toEqual(["alone-1", undefined]);
+      },
+      { managedInstances: true },
+    );
+  });
 });
