@@ -178,10 +178,9 @@ function concurrencyTable(results: BenchResults): string {
     "The five request kinds in turn, TfL uncached on 127.0.0.1, in a fresh process per level after one unmeasured round. " +
     "Latency is hand-over to posted answer, so it includes the wait behind the other invocations in flight; on two shared cores " +
     "the CPU, not the I/O, is the limit.";
-  return [
-    markdownTable(["in flight", "invocations", "throughput (/s)", "p50", "p99", "failed"], rows, 1),
-    legend,
-  ].join("\n\n");
+  return [markdownTable(["in flight", "invocations", "throughput (/s)", "p50", "p99", "failed"], rows, 1), legend].join(
+    "\n\n",
+  );
 }
 
 function memoryTable(results: BenchResults): string {
