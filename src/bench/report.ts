@@ -60,6 +60,12 @@ export function renderReport(
     latencyTable(results),
     "### Memory: peak RSS (VmHWM) over warm status invocations in a fresh process",
     memoryTable(results),
+    ...(results.concurrency === undefined || results.concurrency.length === 0
+      ? []
+      : [
+          "### Concurrency: the bootstrap with several invocations in flight (Lambda Managed Instances)",
+          concurrencyTable(results),
+        ]),
     "### Size",
     sizeTable(results),
     ...(results.builds.length === 0 ? [] : ["### Build time", buildTable(results)]),
@@ -155,6 +161,26 @@ function latencyTable(results: BenchResults): string {
     .map((latency) => `${labelOf(results.candidates, latency.candidate)}: ${latency.failures} failed invocations`)
     .join("; ");
   return [markdownTable(header, rows), legend + (failureText === "" ? "" : ` Failures: ${failureText}.`)].join("\n\n");
+}
+
+function concurrencyTable(results: BenchResults): string {
+  const rows = (results.concurrency ?? []).map((summary) => [
+    String(summary.concurrency),
+    formatBytes(summary.invocations),
+    summary.throughputPerSecond.toFixed(0),
+    msCell(summary.p50Ms),
+    msCell(summary.p99Ms),
+    String(summary.failures),
+  ]);
+  const legend =
+    "Invocations in flight at once, each sender handing over its next event as soon as its last is answered; " +
+    "above 1 the bootstrap runs with `AWS_LAMBDA_MAX_CONCURRENCY` set to the level, at 1 it is the on-demand loop. " +
+    "The five request kinds in turn, TfL uncached on 127.0.0.1, in a fresh process per level after one unmeasured round. " +
+    "Latency is hand-over to posted answer, so it includes the wait behind the other invocations in flight; on two shared cores " +
+    "the CPU, not the I/O, is the limit.";
+  return [markdownTable(["in flight", "invocations", "throughput (/s)", "p50", "p99", "failed"], rows, 1), legend].join(
+    "\n\n",
+  );
 }
 
 function memoryTable(results: BenchResults): string {

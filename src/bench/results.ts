@@ -1,3 +1,4 @@
+import type { LoadSummary } from "../local/concurrent-load.ts";
 /**
  * The shape of `dist/bench/results.json`: every measured number of one run, keyed by candidate, so
  * the report, the budgets and any later comparison read the same data.
@@ -101,6 +102,8 @@ export interface BenchResults {
   readonly coldSkipped: string | undefined;
   readonly latency: readonly LatencyResult[];
   readonly memory: readonly MemoryResult[];
+  /** The bootstrap at 1, 4 and 16 invocations in flight (Managed Instances mode above 1); absent in older results. */
+  readonly concurrency?: readonly LoadSummary[] | undefined;
   readonly builds: readonly BuildResult[];
   /** Wall time of the whole two-architecture build (compiles in turn, zips together), as `bun run build` does it. */
   readonly buildWallMs: number | undefined;

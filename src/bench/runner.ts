@@ -7,7 +7,13 @@ import { writeFileSync } from "node:fs";
 import { chmod, copyFile, mkdir, rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { LocalRunError } from "../local/cli-support.ts";
-import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulator } from "../local/emulator.ts";
+import { driveConcurrently, summariseLoad, type LoadSummary } from "../local/concurrent-load.ts";
+import {
+  startRuntimeApiEmulator,
+  type InvocationOutcome,
+  type RuntimeApiEmulator,
+  type RuntimeApiEmulatorOptions,
+} from "../local/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID, type AlexaEvent } from "../local/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../local/fake-backends.ts";
 import {
@@ -95,11 +101,13 @@ export async function runBench(plan: BenchPlan, deps: RunnerDeps): Promise<Bench
   let coldStarts: StartResult[] = [];
   let latency: LatencyResult[];
   let memory: MemoryResult[];
+  let concurrency: LoadSummary[];
   try {
     warmStarts = await measureStarts(context, false);
     if (plan.coldSkipped === undefined) coldStarts = await measureStarts(context, true);
     latency = await measureLatency(context);
     memory = await measureMemory(context);
+    concurrency = await measureConcurrency(context);
   } finally {
     await backends.stop();
   }
@@ -137,6 +145,7 @@ export async function runBench(plan: BenchPlan, deps: RunnerDeps): Promise<Bench
     coldSkipped: plan.coldSkipped,
     latency,
     memory,
+    concurrency,
     builds: measured?.builds ?? [],
     buildWallMs: measured?.wallMs,
     sizes,
@@ -314,9 +323,13 @@ async function startSandbox(
   candidate: Candidate,
   backendUrl: string,
   dropCaches: boolean,
+  concurrency?: number,
 ): Promise<Sandbox> {
   // The bench reads none of the recorded requests: 10,000 bodies would be ~40 MB and GC in the p99s.
-  const emulator = await startRuntimeApiEmulator({ timeoutMs: INVOKE_TIMEOUT_MS, record: false });
+  const emulatorOptions: RuntimeApiEmulatorOptions = { timeoutMs: INVOKE_TIMEOUT_MS, record: false };
+  const emulator = await startRuntimeApiEmulator(
+    concurrency === undefined ? emulatorOptions : { ...emulatorOptions, managedInstances: true },
+  );
   const env = functionEnvironment(candidate, {
     runtimeApi: emulator.address,
     backendUrl,
@@ -324,6 +337,10 @@ async function startSandbox(
     path: process.env["PATH"] ?? "/usr/bin:/bin",
     skillId: LOCAL_SKILL_ID,
   });
+  if (concurrency !== undefined && concurrency > 1) {
+    env["AWS_LAMBDA_MAX_CONCURRENCY"] = String(concurrency);
+    env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "lambda-managed-instances";
+  }
   const argv = candidate.argv.map((part, index) => (index === 0 && !part.includes("/") ? part : context.at(part)));
   if (dropCaches) {
     Bun.spawnSync(["sync"]);
@@ -622,6 +639,43 @@ async function measureMemory(context: RunContext): Promise<MemoryResult[]> {
   } finally {
     await Promise.all(lanes.map((lane) => stopSandbox(lane.sandbox)));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 5: concurrency (Lambda Managed Instances)
+
+/** Invocations in flight at once for the concurrency table; 1 is the on-demand loop, for comparison. */
+export const CONCURRENCY_LEVELS = [1, 4, 16] as const;
+
+/**
+ * The bootstrap under load at each level, in a fresh process per level: AWS_LAMBDA_MAX_CONCURRENCY set
+ * to the level (unset at 1), the five request kinds in turn with TfL uncached (every status call
+ * crosses loopback), `--invocations` of them after one unmeasured round.
+ */
+async function measureConcurrency(context: RunContext): Promise<LoadSummary[]> {
+  const { plan, deps, backends } = context;
+  const bootstrap = plan.candidates.find((candidate) => candidate.id === "bootstrap");
+  if (bootstrap === undefined) return [];
+  const events = eventsByKind();
+  const eventAt = (index: number): AlexaEvent => events[REQUEST_KINDS[index % REQUEST_KINDS.length] ?? "launch"];
+  const summaries: LoadSummary[] = [];
+  for (const level of CONCURRENCY_LEVELS) {
+    let sandbox: Sandbox | undefined;
+    try {
+      sandbox = await startSandbox(context, bootstrap, backends.uncached.url, false, level);
+      await sandbox.emulator.waitForParked(level);
+      await driveConcurrently(sandbox.emulator, eventAt, level * 2, level);
+      summaries.push(
+        summariseLoad(await driveConcurrently(sandbox.emulator, eventAt, plan.settings.invocations, level)),
+      );
+      deps.log(`concurrency: ${level} done`);
+    } catch (error) {
+      context.notes.push(`concurrency ${level}: ${oneLine(String(error))}`);
+    } finally {
+      if (sandbox !== undefined) await stopSandbox(sandbox);
+    }
+  }
+  return summaries;
 }
 
 /** The middle value (the mean of the two middle ones for an even count); undefined when empty. */

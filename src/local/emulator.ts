@@ -16,6 +16,12 @@
  * 6. (half) The deadline: when it passes the outcome is `timeout`. Killing and restarting the process
  *    is the caller's job (bootstrap-process.ts and its users); the emulator never kills anything.
  * 7. Faults: a status (e.g. 500) or a dropped connection, N times, on next, response or error.
+ * Newer headers: with `invocationIds`, every delivery carries a fresh Lambda-Runtime-Invocation-Id and
+ * an answer that echoes another one, or comes after the deadline, is refused 410 Gone (stale); an
+ * invoke's `tenantId` becomes Lambda-Runtime-Aws-Tenant-Id.
+ * Concurrent mode (`managedInstances`): as on Lambda Managed Instances, any number of GET /next are
+ * held at once (each gets the next queued event; answers are matched by request id) and deadlines are
+ * not enforced: the outcome is whatever the runtime posts, however late.
  * Not here: 5 (spawning with Lambda's environment: bootstrap-process.ts), 8 (freeze with SIGSTOP and
  * SIGCONT) and 9 (START/END/REPORT lines), which belong to the process-level callers.
  */
@@ -34,6 +40,10 @@ export interface RuntimeApiEmulatorOptions {
    * soaks) pass false: 10,000 invocations keep ~40 MB of bodies otherwise.
    */
   readonly record?: boolean | undefined;
+  /** Hand out a Lambda-Runtime-Invocation-Id with every event and refuse stale answers with 410. */
+  readonly invocationIds?: boolean | undefined;
+  /** Lambda Managed Instances: deadlines are the runtime's job, so no `timeout` outcome is produced. */
+  readonly managedInstances?: boolean | undefined;
 }
 
 /** Options of one invoke. */
@@ -47,6 +57,8 @@ export interface InvokeOptions {
   readonly deadlineMs?: number | undefined;
   /** Lambda-Runtime-Trace-Id; absent (the default) or null leaves the header out. */
   readonly traceId?: string | null | undefined;
+  /** Lambda-Runtime-Aws-Tenant-Id, for a tenant-isolated function. */
+  readonly tenantId?: string | undefined;
 }
 
 /** The Lambda error body as the runtime posted it. */
@@ -92,6 +104,12 @@ export interface RuntimeApiEmulator {
   readonly initError: Promise<{ errorType: string | null; body: unknown }>;
   /** Resolves when the runtime is blocked in GET /next (so init is done). */
   waitForNext(): Promise<void>;
+  /** Resolves when at least `count` GET /next are held at once (concurrent runtimes). */
+  waitForParked(count: number): Promise<void>;
+  /** The most GET /next ever held at once. */
+  readonly maxParked: number;
+  /** Answers refused 410 Gone as stale (`invocationIds` only). */
+  readonly staleAnswers: number;
   /** Every request received, in order, faulted ones included; always empty with `record: false`. */
   readonly requests: ReadonlyArray<RecordedRequest>;
   injectFault(fault: Fault): void;
@@ -115,6 +133,7 @@ interface Queued {
   readonly headers: Record<string, string> | undefined;
   readonly deadlineMs: number | undefined;
   readonly traceId: string | null | undefined;
+  readonly tenantId: string | undefined;
   readonly queuedAt: number;
   readonly settle: (outcome: InvocationOutcome) => void;
 }
@@ -123,6 +142,7 @@ interface Queued {
 interface InFlight {
   readonly settle: (outcome: InvocationOutcome) => void;
   readonly deliveredAt: number;
+  readonly invocationId: string | undefined;
   state: "running" | "answered" | "timed-out";
   timer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -141,6 +161,11 @@ interface PendingFault {
 /** Starts the emulator; stop it in afterAll/afterEach. */
 export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions = {}): Promise<RuntimeApiEmulator> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const invocationIds = options.invocationIds === true;
+  const enforceDeadlines = options.managedInstances !== true;
+  let maxParked = 0;
+  let staleAnswers = 0;
+  const parkedWatchers: Array<{ readonly count: number; readonly resolve: () => void }> = [];
   const record = options.record ?? true;
   const functionArn = options.functionArn ?? DEFAULT_FUNCTION_ARN;
   const queue: Queued[] = [];
@@ -171,9 +196,20 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
       "Content-Type": "application/json",
     };
     if (typeof queued.traceId === "string") headers["Lambda-Runtime-Trace-Id"] = queued.traceId;
+    if (queued.tenantId !== undefined) headers["Lambda-Runtime-Aws-Tenant-Id"] = queued.tenantId;
+    const invocationId = invocationIds ? crypto.randomUUID() : undefined;
+    if (invocationId !== undefined) headers["Lambda-Runtime-Invocation-Id"] = invocationId;
     if (queued.headers !== undefined) Object.assign(headers, queued.headers);
     const { requestId, settle } = queued;
-    const flight: InFlight = { settle, deliveredAt: performance.now(), state: "running", timer: undefined };
+    const flight: InFlight = {
+      settle,
+      deliveredAt: performance.now(),
+      invocationId,
+      state: "running",
+      timer: undefined,
+    };
+    inFlight.set(queued.requestId, flight);
+    if (!enforceDeadlines) return new Response(queued.body, { status: 200, headers });
     flight.timer = setTimeout(
       () => {
         if (flight.state !== "running") return;
@@ -182,7 +218,6 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
       },
       Math.min(MAX_TIMER_MS, Math.max(0, deadlineMs - Date.now())),
     );
-    inFlight.set(queued.requestId, flight);
     return new Response(queued.body, { status: 200, headers });
   }
 
@@ -210,6 +245,15 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     return new Promise<Response>((answer) => {
       const waiter: Parked = { request, answer };
       parked.push(waiter);
+      const held = parked.filter((other) => !other.request.signal.aborted).length;
+      maxParked = Math.max(maxParked, held);
+      for (let index = parkedWatchers.length - 1; index >= 0; index -= 1) {
+        const watcher = parkedWatchers[index];
+        if (watcher !== undefined && held >= watcher.count) {
+          parkedWatchers.splice(index, 1);
+          watcher.resolve();
+        }
+      }
       request.signal.addEventListener("abort", () => {
         const index = parked.indexOf(waiter);
         if (index !== -1) parked.splice(index, 1);
@@ -223,6 +267,14 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     if (fault !== undefined) return faultResponse(fault);
     const flight = inFlight.get(requestId);
     if (flight === undefined) return apiError(400, "InvalidRequestID", `Invalid request ID: ${requestId}`);
+    if (flight.invocationId !== undefined) {
+      // An answer for an earlier delivery of this request id, or one that came after the deadline.
+      const echoed = request.headers.get("Lambda-Runtime-Invocation-Id");
+      if ((echoed !== null && echoed !== flight.invocationId) || flight.state === "timed-out") {
+        staleAnswers += 1;
+        return apiError(410, "ErrorRuntimeInvokeTimeout", "Invocation is no longer current");
+      }
+    }
     if (flight.state !== "running") return apiError(403, "InvalidStateTransition", "Invalid state transition");
     const durationMs = elapsed(flight.deliveredAt);
     if (kind === "response") {
@@ -306,6 +358,12 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
     address: `127.0.0.1:${server.port}`,
     initError,
     requests,
+    get maxParked() {
+      return maxParked;
+    },
+    get staleAnswers() {
+      return staleAnswers;
+    },
 
     invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvocationOutcome> {
       const { promise, resolve } = Promise.withResolvers<InvocationOutcome>();
@@ -315,6 +373,7 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
         headers: invokeOptions.headers,
         deadlineMs: invokeOptions.deadlineMs,
         traceId: invokeOptions.traceId,
+        tenantId: invokeOptions.tenantId,
         queuedAt: performance.now(),
         settle: resolve,
       };
@@ -328,6 +387,13 @@ export async function startRuntimeApiEmulator(options: RuntimeApiEmulatorOptions
       if (parked.some((waiter) => !waiter.request.signal.aborted)) return Promise.resolve();
       const { promise, resolve } = Promise.withResolvers<void>();
       nextWatchers.push(resolve);
+      return promise;
+    },
+
+    waitForParked(count: number): Promise<void> {
+      if (parked.filter((waiter) => !waiter.request.signal.aborted).length >= count) return Promise.resolve();
+      const { promise, resolve } = Promise.withResolvers<void>();
+      parkedWatchers.push({ count, resolve });
       return promise;
     },
 

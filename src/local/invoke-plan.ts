@@ -24,6 +24,9 @@ Event (default: --line victoria):
 Run:
   --arch ARCH          x86_64, arm64 or both (default: this host's); arm64 on x86_64 runs under qemu
   --repeat N           N invocations in one process: the first is the cold start, the rest warm (default 1)
+  --concurrency N      a load run: N invocations in flight at once, printing throughput and p50/p99
+                       latency (default --repeat 200); above 1 the function runs in Lambda Managed
+                       Instances mode (AWS_LAMBDA_MAX_CONCURRENCY=N)
   --live               call the real TfL API (TFL_APP_ID/TFL_APP_KEY from the environment if set)
   --timeout SECONDS    function timeout, enforced like Lambda's (default 10)
   --memory MB          AWS_LAMBDA_FUNCTION_MEMORY_SIZE and the report's Memory Size (default 512)
@@ -35,6 +38,11 @@ Output:
   --logs               also print the function's own log lines, between START and END
   --dry-run            print the plan (binaries, environment, event) and run nothing
   -h, --help           this text`;
+
+/** The runtime's own cap on workers (MAX_WORKERS in src/runtime/loop.ts). */
+const MAX_LOCAL_CONCURRENCY = 64;
+/** Invocations sent with --concurrency when --repeat is not given: enough for a p99. */
+const CONCURRENT_REPEAT = 200;
 
 /** Where the event comes from. */
 export type EventSource =
@@ -52,6 +60,11 @@ export interface InvokePlan {
   readonly archs: readonly Arch[];
   readonly event: EventSource;
   readonly repeat: number;
+  /**
+   * `--concurrency`: a load run with this many invocations in flight, reporting throughput and p50/p99;
+   * above 1 the function runs in Managed Instances mode. Undefined: the classic one-event report.
+   */
+  readonly concurrency: number | undefined;
   readonly live: boolean;
   readonly json: boolean;
   readonly logs: boolean;
@@ -78,6 +91,7 @@ export function parseInvokeArgs(argv: readonly string[], hostArch: Arch): Invoke
       event: { type: "string" },
       arch: { type: "string" },
       repeat: { type: "string" },
+      concurrency: { type: "string" },
       live: { type: "boolean" },
       timeout: { type: "string" },
       memory: { type: "string" },
@@ -93,11 +107,16 @@ export function parseInvokeArgs(argv: readonly string[], hostArch: Arch): Invoke
     return { command: "help" };
   }
   const live = values.live === true;
+  const concurrency =
+    values.concurrency === undefined
+      ? undefined
+      : parseCountOption("concurrency", values.concurrency, 1, 1, MAX_LOCAL_CONCURRENCY);
   return {
     command: "run",
     archs: parseArchOption(values.arch, hostArch),
     event: parseEventSource(values, live),
-    repeat: parseCountOption("repeat", values.repeat, 1, 1, 10_000),
+    repeat: parseCountOption("repeat", values.repeat, concurrency === undefined ? 1 : CONCURRENT_REPEAT, 1, 10_000),
+    concurrency,
     live,
     json: values.json === true,
     logs: values.logs === true,

@@ -9,6 +9,7 @@ import { processIo, runCli, UsageError, type LocalCliDeps } from "./cli-support.
 import type { Arch } from "./compare-report.ts";
 import { buildEvent, requestNameOf } from "./events.ts";
 import { startFakeBackends, type FakeBackends } from "./fake-backends.ts";
+import { invokeConcurrently } from "./invoke-concurrent.ts";
 import {
   buildFunctionEnv,
   chooseSkillId,
@@ -134,7 +135,10 @@ export async function runInvoke(argv: readonly string[], deps: InvokeDeps): Prom
     }
     let failures = 0;
     for (const arch of command.archs) {
-      failures += await invokeOneBuild(command, arch, env, event, backends, deps);
+      failures +=
+        command.concurrency !== undefined
+          ? await invokeConcurrently(command, command.concurrency, arch, env, event, deps)
+          : await invokeOneBuild(command, arch, env, event, backends, deps);
     }
     return failures === 0 ? 0 : 1;
   } finally {
@@ -156,6 +160,7 @@ function dryRunPlan(
     })),
     backends: plan.live ? "live (TfL and the skill API over the network)" : "offline (recordings on 127.0.0.1)",
     invocations: plan.repeat,
+    concurrency: plan.concurrency ?? null,
     timeoutMs: plan.timeoutMs,
     env: redactEnv(env),
     event: event.parsed,

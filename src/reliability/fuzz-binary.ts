@@ -10,10 +10,10 @@ import type { FunctionUnderTest, Outcome } from "./binary.ts";
 import { baseEvent, describePlan, fuzzPlanArbitrary, renderPlan, type FuzzPlan } from "./events.ts";
 import { alexaResponseProblems, leakedSecrets } from "./invariants.ts";
 
-/** Error types an event may legitimately end in. */
+/** Error types (Lambda-Runtime-Function-Error-Type, Category.Reason) an event may legitimately end in. */
 export const EXPECTED_ERROR_TYPES: ReadonlySet<string> = new Set([
-  "InvalidRequestError",
-  "SkillIdMismatchError",
+  "Function.InvalidRequest",
+  "Function.SkillIdMismatch",
   "Runtime.InvalidEvent",
 ]);
 

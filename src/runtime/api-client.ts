@@ -1,5 +1,4 @@
 import type { Diagnostic } from "./diagnostic.ts";
-import { errorTypeHeader } from "./diagnostic.ts";
 import { RuntimeApiError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
@@ -12,7 +11,10 @@ export interface NextInvocation {
   readonly body: string;
 }
 
-/** A 4xx answer to a POST: our own bug (400, 403) or an oversized response (413). The loop goes on. */
+/**
+ * A 4xx answer to a POST: our own bug (400, 403), an oversized response (413) or a stale invocation
+ * (410: the Invocation-Id we echoed belongs to an invocation Lambda already ended). The loop goes on.
+ */
 export interface Rejection {
   readonly status: number;
   readonly path: string;
@@ -22,9 +24,16 @@ export interface Rejection {
 /** One function per Runtime API endpoint (runtime.md §1.2); throws RuntimeApiError when fatal. */
 export interface RuntimeApiClient {
   nextInvocation(): Promise<NextInvocation>;
-  sendResponse(requestId: string, body: string): Promise<Rejection | undefined>;
-  sendInvocationError(requestId: string, diagnostic: Diagnostic): Promise<Rejection | undefined>;
-  sendInitError(diagnostic: Diagnostic): Promise<Rejection | undefined>;
+  /** `invocationId` is the GET /next Lambda-Runtime-Invocation-Id, echoed when Lambda sent one. */
+  sendResponse(requestId: string, body: string, invocationId?: string): Promise<Rejection | undefined>;
+  /** `errorType` goes in Lambda-Runtime-Function-Error-Type (Category.Reason); the body keeps its own. */
+  sendInvocationError(
+    requestId: string,
+    diagnostic: Diagnostic,
+    errorType: string,
+    invocationId?: string,
+  ): Promise<Rejection | undefined>;
+  sendInitError(diagnostic: Diagnostic, errorType: string): Promise<Rejection | undefined>;
 }
 
 /** Options of createRuntimeApiClient; `address` is AWS_LAMBDA_RUNTIME_API ("host:port"). */
@@ -43,9 +52,11 @@ export const NEXT_PATH = `${API_VERSION}/runtime/invocation/next`;
 /** POST: a failed init, after which the runtime exits. */
 export const INIT_ERROR_PATH = `${API_VERSION}/runtime/init/error`;
 
-const RESPONSE_HEADERS = { "Content-Type": "application/json" } as const;
+const RESPONSE_HEADERS: Readonly<Record<string, string>> = { "Content-Type": "application/json" };
 const ERROR_CONTENT_TYPE = "application/vnd.aws.lambda.error+json";
 const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
+/** Echoed on /response and /error so Lambda can refuse an answer to an invocation it already ended. */
+const INVOCATION_ID_HEADER = "Lambda-Runtime-Invocation-Id";
 const MAX_BODY_IN_LOG = 1024;
 // Bun reports a socket the peer closed as ECONNRESET ("The socket connection was closed unexpectedly").
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ConnectionClosed", "ConnectionReset"]);
@@ -65,7 +76,28 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
   const nextUrl = origin + NEXT_PATH;
   const nextInit: BunFetchRequestInit = signal === undefined ? { timeout: false } : { timeout: false, signal };
 
-  async function post(path: string, body: string, headers: Record<string, string>): Promise<Rejection | undefined> {
+  /** One GET /next; a reset while reading the body is thrown as BodyReset, any other failure as fatal. */
+  async function readNext(): Promise<NextInvocation> {
+    const response = await fetchWithRetry("GET", NEXT_PATH, nextUrl, nextInit);
+    if (response.status < 200 || response.status > 299) {
+      const body = await readText(response);
+      throw new RuntimeApiError(`GET ${NEXT_PATH} answered ${response.status}: ${body}`, { status: response.status });
+    }
+    let body: string;
+    try {
+      body = await response.text();
+    } catch (error) {
+      if (signal?.aborted !== true && isConnectionReset(error)) throw new BodyReset(error);
+      throw apiError("GET", NEXT_PATH, "failed while reading the event", error, signal);
+    }
+    return { headers: response.headers, body };
+  }
+
+  async function post(
+    path: string,
+    body: string,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Rejection | undefined> {
     const init: BunFetchRequestInit =
       signal === undefined
         ? { method: "POST", body, headers, timeout: false }
@@ -99,30 +131,41 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
 
   return {
     async nextInvocation(): Promise<NextInvocation> {
-      const response = await fetchWithRetry("GET", NEXT_PATH, nextUrl, nextInit);
-      if (response.status < 200 || response.status > 299) {
-        const body = await readText(response);
-        throw new RuntimeApiError(`GET ${NEXT_PATH} answered ${response.status}: ${body}`, { status: response.status });
-      }
-      let body: string;
       try {
-        body = await response.text();
-      } catch (error) {
-        throw apiError("GET", NEXT_PATH, "failed while reading the event", error, signal);
+        return await readNext();
+      } catch (first) {
+        // A reset while the event body is read is retried once too: the event was not received, and
+        // Lambda hands it out again on the next GET (only a reset reaches here; the rest is fatal).
+        if (!(first instanceof BodyReset)) throw first;
+        log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error: first.cause });
+        try {
+          return await readNext();
+        } catch (second) {
+          const cause = second instanceof BodyReset ? second.cause : second;
+          throw apiError("GET", NEXT_PATH, "failed again after a connection reset", cause, signal);
+        }
       }
-      return { headers: response.headers, body };
     },
 
-    sendResponse(requestId: string, body: string): Promise<Rejection | undefined> {
-      return post(invocationPath(requestId, "response"), body, RESPONSE_HEADERS);
+    sendResponse(requestId: string, body: string, invocationId?: string): Promise<Rejection | undefined> {
+      const headers =
+        invocationId === undefined ? RESPONSE_HEADERS : { ...RESPONSE_HEADERS, [INVOCATION_ID_HEADER]: invocationId };
+      return post(invocationPath(requestId, "response"), body, headers);
     },
 
-    sendInvocationError(requestId: string, diagnostic: Diagnostic): Promise<Rejection | undefined> {
-      return post(invocationPath(requestId, "error"), JSON.stringify(diagnostic), errorHeaders(diagnostic));
+    sendInvocationError(
+      requestId: string,
+      diagnostic: Diagnostic,
+      errorType: string,
+      invocationId?: string,
+    ): Promise<Rejection | undefined> {
+      const headers = errorHeaders(errorType);
+      if (invocationId !== undefined) headers[INVOCATION_ID_HEADER] = invocationId;
+      return post(invocationPath(requestId, "error"), JSON.stringify(diagnostic), headers);
     },
 
-    sendInitError(diagnostic: Diagnostic): Promise<Rejection | undefined> {
-      return post(INIT_ERROR_PATH, JSON.stringify(diagnostic), errorHeaders(diagnostic));
+    sendInitError(diagnostic: Diagnostic, errorType: string): Promise<Rejection | undefined> {
+      return post(INIT_ERROR_PATH, JSON.stringify(diagnostic), errorHeaders(errorType));
     },
   };
 }
@@ -141,8 +184,17 @@ export function isConnectionReset(error: unknown): boolean {
   return typeof message === "string" && RESET_MESSAGE.test(message);
 }
 
-function errorHeaders(diagnostic: Diagnostic): Record<string, string> {
-  return { "Content-Type": ERROR_CONTENT_TYPE, [ERROR_TYPE_HEADER]: errorTypeHeader(diagnostic.errorType) };
+function errorHeaders(errorType: string): Record<string, string> {
+  return { "Content-Type": ERROR_CONTENT_TYPE, [ERROR_TYPE_HEADER]: errorType };
+}
+
+/** A connection reset while the GET /next body was read; nextInvocation retries it once. */
+class BodyReset {
+  readonly cause: unknown;
+
+  constructor(cause: unknown) {
+    this.cause = cause;
+  }
 }
 
 function apiError(

@@ -6,7 +6,10 @@ export interface InvocationContext {
   /** Epoch ms from Lambda-Runtime-Deadline-Ms (wall clock). */
   readonly deadlineMs: number;
   readonly invokedFunctionArn: string | undefined;
+  /** Lambda-Runtime-Trace-Id; the only per-invocation home of the trace id in concurrency mode. */
   readonly traceId: string | undefined;
+  /** Lambda-Runtime-Aws-Tenant-Id, present only for tenant-isolated functions. */
+  readonly tenantId: string | undefined;
   /** Parsed Lambda-Runtime-Client-Context JSON, or undefined when absent or not JSON. */
   readonly clientContext: unknown;
   /** Parsed Lambda-Runtime-Cognito-Identity JSON, or undefined when absent or not JSON. */
@@ -18,7 +21,7 @@ export interface InvocationContext {
   readonly logStreamName: string | undefined;
   /** Milliseconds until the deadline, never negative. */
   getRemainingTimeInMillis(): number;
-  /** Child logger carrying `requestId`. */
+  /** Child logger carrying `requestId` (and `tenantId` when there is one). */
   readonly log: RuntimeLogger;
 }
 
@@ -39,6 +42,9 @@ const DEADLINE_HEADER = "lambda-runtime-deadline-ms";
 const FUNCTION_ARN_HEADER = "lambda-runtime-invoked-function-arn";
 const CLIENT_CONTEXT_HEADER = "lambda-runtime-client-context";
 const COGNITO_IDENTITY_HEADER = "lambda-runtime-cognito-identity";
+const TENANT_ID_HEADER = "lambda-runtime-aws-tenant-id";
+/** A per-delivery nonce; the runtime echoes it on the answer so Lambda can refuse a stale one. */
+export const INVOCATION_ID_HEADER = "lambda-runtime-invocation-id";
 // Lambda's longest function timeout; the fallback deadline when the header is missing or garbled.
 const MAX_FUNCTION_TIMEOUT_MS = 15 * 60 * 1000;
 
@@ -64,6 +70,7 @@ export class LambdaInvocationContext implements InvocationContext {
   readonly deadlineMs: number;
   readonly invokedFunctionArn: string | undefined;
   readonly traceId: string | undefined;
+  readonly tenantId: string | undefined;
   readonly #headers: Headers;
   readonly #function: FunctionInfo;
   readonly #baseLog: RuntimeLogger;
@@ -77,6 +84,7 @@ export class LambdaInvocationContext implements InvocationContext {
     // An empty header carries no trace: treat it as absent, so `_X_AMZN_TRACE_ID` is deleted, not set to "".
     const traceId = headers.get(TRACE_ID_HEADER);
     this.traceId = traceId === null || traceId === "" ? undefined : traceId;
+    this.tenantId = headerValue(headers, TENANT_ID_HEADER);
     this.#headers = headers;
     this.#function = functionInfo;
     this.#baseLog = baseLog;
@@ -111,13 +119,23 @@ export class LambdaInvocationContext implements InvocationContext {
   }
 
   get log(): RuntimeLogger {
-    this.#log ??= this.#baseLog.child({ requestId: this.awsRequestId });
+    this.#log ??= this.#baseLog.child(
+      this.tenantId === undefined
+        ? { requestId: this.awsRequestId }
+        : { requestId: this.awsRequestId, tenantId: this.tenantId },
+    );
     return this.#log;
   }
 
   getRemainingTimeInMillis(): number {
     return Math.max(0, this.deadlineMs - Date.now());
   }
+}
+
+/** A header's value, undefined when absent or empty. */
+export function headerValue(headers: Headers, name: string): string | undefined {
+  const value = headers.get(name);
+  return value === null || value === "" ? undefined : value;
 }
 
 function parseJsonHeader(value: string | null): unknown {

@@ -16,9 +16,18 @@ export const MAX_ERROR_MESSAGE_LENGTH = 256 * 1024;
 /** errorType of a thrown value that is not an Error (a string, undefined, a plain object). */
 export const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
 
+/** Lambda-Runtime-Function-Error-Type of an init error caused by a setting (the error names the variable). */
+export const CONFIG_ERROR_TYPE = "Runtime.ConfigError";
+/** Lambda-Runtime-Function-Error-Type of any other init failure. */
+export const INIT_ERROR_TYPE = "Runtime.InitError";
+
 /**
  * Turns anything thrown into a Diagnostic. errorType is the error's `name` (pinned by our classes,
- * unlike `constructor.name`, which minification mangles); stackTrace keeps only the "at …" frames.
+ * unlike `constructor.name`, which minification mangles), kept readable for people.
+ *
+ * stackTrace is always empty: in the compiled binary every frame reads like
+ * `/$bunfs/root/bootstrap:3:8804` (one minified line, mangled names), which tells a reader nothing
+ * the errorType and message do not, costs bytes in every error body, and could carry request text.
  */
 export function toDiagnostic(thrown: unknown, redact: Redactor): Diagnostic {
   try {
@@ -26,7 +35,7 @@ export function toDiagnostic(thrown: unknown, redact: Redactor): Diagnostic {
       return {
         errorMessage: truncate(redact.apply(String(thrown.message))),
         errorType: typeof thrown.name === "string" && thrown.name !== "" ? thrown.name : "Error",
-        stackTrace: typeof thrown.stack === "string" ? stackFrames(thrown.stack, redact) : [],
+        stackTrace: [],
       };
     }
     return { errorMessage: truncate(redact.apply(describe(thrown))), errorType: NON_ERROR_TYPE, stackTrace: [] };
@@ -37,25 +46,45 @@ export function toDiagnostic(thrown: unknown, redact: Redactor): Diagnostic {
 }
 
 /**
+ * The Lambda-Runtime-Function-Error-Type of a failed invocation. The platform records only
+ * `Category.Reason` values (AWS's emulator turns anything else into Runtime.Unknown), so a dotted
+ * errorType (the runtime's own `Runtime.*`) is sent as is and any other becomes `Function.<name>`
+ * without an `Error` suffix: SkillIdMismatchError -> Function.SkillIdMismatch. The body keeps the
+ * readable errorType.
+ */
+export function invocationErrorType(errorType: string): string {
+  if (errorType.includes(".")) return errorTypeHeader(errorType);
+  const reason = errorType.endsWith("Error") && errorType.length > 5 ? errorType.slice(0, -5) : errorType;
+  return errorTypeHeader(`Function.${reason}`);
+}
+
+/**
+ * The Lambda-Runtime-Function-Error-Type of a failed init: Runtime.ConfigError for an error that names
+ * the variable at fault (every configuration error carries `variable`), a dotted name as is, else
+ * Runtime.InitError.
+ */
+export function initErrorType(thrown: unknown, errorType: string): string {
+  if (
+    typeof thrown === "object" &&
+    thrown !== null &&
+    typeof (thrown as { variable?: unknown }).variable === "string"
+  ) {
+    return CONFIG_ERROR_TYPE;
+  }
+  return errorType.includes(".") ? errorTypeHeader(errorType) : INIT_ERROR_TYPE;
+}
+
+/**
  * The value for Lambda-Runtime-Function-Error-Type: header-safe ASCII, or "Runtime.Unknown".
  * Lambda keeps the body as is; this header only picks the platform's error category.
  */
 export function errorTypeHeader(errorType: string): string {
   const safe = errorType.replace(/[^\x21-\x7e]/g, "");
-  return safe === "" ? "Runtime.Unknown" : safe.slice(0, 128);
+  return safe === "" || safe.startsWith(".") || safe.endsWith(".") ? "Runtime.Unknown" : safe.slice(0, 128);
 }
 
 function truncate(message: string): string {
   return message.length <= MAX_ERROR_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH)}…`;
-}
-
-function stackFrames(stack: string, redact: Redactor): string[] {
-  const frames: string[] = [];
-  for (const line of stack.split("\n")) {
-    const frame = line.trim();
-    if (frame.startsWith("at ")) frames.push(redact.apply(frame));
-  }
-  return frames;
 }
 
 function describe(value: unknown): string {

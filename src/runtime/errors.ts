@@ -42,3 +42,23 @@ export class ResponseTooLargeError extends Error {
 export class UnserializableResponseError extends Error {
   override readonly name = "Runtime.UnserializableResponse";
 }
+
+/** A handler was still running at its deadline in concurrency mode; its late result is dropped. */
+export class InvocationTimeoutError extends Error {
+  override readonly name = "Runtime.Timeout";
+}
+
+/**
+ * A Lambda or Bun setting the runtime refuses (AWS_LAMBDA_MAX_CONCURRENCY that is not a whole number,
+ * BUN_CONFIG_VERBOSE_FETCH switched on). Posted as an init error of type Runtime.ConfigError.
+ */
+export class RuntimeSettingError extends Error {
+  override readonly name = "RuntimeSettingError";
+  /** The environment variable at fault, so the init error names it. */
+  readonly variable: string;
+
+  constructor(variable: string, message: string) {
+    super(message);
+    this.variable = variable;
+  }
+}

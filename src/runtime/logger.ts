@@ -24,11 +24,6 @@ export interface Logger {
 /** The runtime's logger: a Logger whose children carry fixed fields such as `requestId`. */
 export interface RuntimeLogger extends Logger {
   child(fields: Record<string, unknown>): RuntimeLogger;
-  /**
-   * Adds literal secrets (found by init, e.g. the TfL key) to redact from every line of this logger,
-   * its parent and children, and, under startRuntime, from the errors posted to Lambda.
-   */
-  redact(secrets: readonly string[]): void;
 }
 
 /** Options of createLogger; `write` receives each line without its trailing newline. */
@@ -49,8 +44,19 @@ const RESERVED_KEYS = new Set(["timestamp", "level", "event"]);
 const BARE_TEXT = /^[!#-<>-[\]-~]+$/;
 const LINE_BREAKS = /\r\n|[\r\n]/g;
 
+/**
+ * Longest string value written into a log line, in UTF-16 units. Text from a request (slot values,
+ * intent names, Alexa's error messages) reaches the logs through many fields; one cap here means no
+ * code path can forget it. A 1 MB slot value would otherwise make a line CloudWatch splits (256 KB
+ * event limit) into pieces no JSON parser reads.
+ */
+export const MAX_LOGGED_STRING_LENGTH = 256;
+/** Appended to a string cut at MAX_LOGGED_STRING_LENGTH. */
+export const TRUNCATED_MARKER = "…truncated";
+
 /** Renders one log line; chosen once per logger tree by its format. */
 type LineRenderer = (
+  replacer: Replacer,
   timestamp: string,
   level: string,
   event: string,
@@ -58,8 +64,12 @@ type LineRenderer = (
   fields: Record<string, unknown> | undefined,
 ) => string;
 
+type Replacer = (key: string, value: unknown) => unknown;
+
 interface Sink {
   readonly render: LineRenderer;
+  /** JSON.stringify replacer: Errors as {name, message}, BigInts as strings, long strings capped. */
+  readonly replacer: Replacer;
   readonly threshold: number;
   readonly write: (line: string) => void;
   readonly now: () => Date;
@@ -71,12 +81,14 @@ interface Sink {
  * the response POST that may freeze the sandbox (runtime.md §1.10); Error fields become {name, message}.
  */
 export function createLogger(options: LoggerOptions): RuntimeLogger {
+  const redact = isRedactor(options.redact) ? options.redact : createRedactor(options.redact);
   const sink: Sink = {
     render: options.format === "json" ? jsonLine : textLine,
+    replacer: specialValueReplacer(redact),
     threshold: LEVEL_RANK[options.level],
     write: options.write ?? writeStdout,
     now: options.now ?? currentDate,
-    redact: isRedactor(options.redact) ? options.redact : createRedactor(options.redact),
+    redact,
   };
   return new StructuredLogger(sink, {});
 }
@@ -132,68 +144,81 @@ class StructuredLogger implements RuntimeLogger {
     return new StructuredLogger(this.#sink, { ...this.#bindings, ...fields });
   }
 
-  redact(secrets: readonly string[]): void {
-    this.#sink.redact.add(secrets);
-  }
-
   #emit(level: string, event: string, fields: Record<string, unknown> | undefined): void {
     const sink = this.#sink;
     const timestamp = sink.now().toISOString();
-    sink.write(sink.redact.apply(sink.render(timestamp, level, event, this.#bindings, fields)));
+    sink.write(sink.redact.apply(sink.render(sink.replacer, timestamp, level, event, this.#bindings, fields)));
   }
 }
 
-const jsonLine: LineRenderer = (timestamp, level, event, bindings, fields) => {
+const jsonLine: LineRenderer = (replacer, timestamp, level, event, bindings, fields) => {
   const record: Record<string, unknown> = { timestamp, level };
   copyFields(record, bindings);
   record.event = event;
   if (fields !== undefined) copyFields(record, fields);
-  return stringify(record) ?? "{}";
+  return stringify(record, replacer) ?? "{}";
 };
 
-const textLine: LineRenderer = (timestamp, level, event, bindings, fields) => {
+const textLine: LineRenderer = (replacer, timestamp, level, event, bindings, fields) => {
   const requestId = bindings.requestId;
   let line = `${timestamp}\t${level}\t${requestId === undefined ? "-" : String(requestId)}\t${event}`;
-  for (const key in bindings) if (key !== "requestId") line += textField(key, bindings[key]);
-  if (fields !== undefined) for (const key in fields) line += textField(key, fields[key]);
+  for (const key in bindings) if (key !== "requestId") line += textField(replacer, key, bindings[key]);
+  if (fields !== undefined) for (const key in fields) line += textField(replacer, key, fields[key]);
   // Values are quoted with JSON escapes; only the event name or request id could still break the line.
   return line.replace(LINE_BREAKS, "\\n");
 };
 
-function textField(key: string, value: unknown): string {
+function textField(replacer: Replacer, key: string, value: unknown): string {
   if (value === undefined) return "";
   const name = RESERVED_KEYS.has(key) ? `_${key}` : key;
-  if (typeof value === "string") return ` ${name}=${BARE_TEXT.test(value) ? value : JSON.stringify(value)}`;
+  if (typeof value === "string") {
+    const text = replacer(key, value) as string;
+    return ` ${name}=${BARE_TEXT.test(text) ? text : JSON.stringify(text)}`;
+  }
   if (value === null || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
     return ` ${name}=${String(value)}`;
   }
-  return ` ${name}=${stringify(value) ?? JSON.stringify(String(value))}`;
+  return ` ${name}=${stringify(value, replacer) ?? JSON.stringify(String(value))}`;
 }
 
 function copyFields(record: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const key in source) record[RESERVED_KEYS.has(key) ? `_${key}` : key] = source[key];
 }
 
-/** JSON with Errors as {name, message} and BigInts as strings; falls back to cycle-safe output. */
-function stringify(value: unknown): string | undefined {
+/** JSON through the sink's replacer; falls back to cycle-safe output. */
+function stringify(value: unknown, replacer: Replacer): string | undefined {
   try {
-    return JSON.stringify(value, replaceSpecial);
+    return JSON.stringify(value, replacer);
   } catch {
     try {
-      return JSON.stringify(value, cycleSafeReplacer());
+      return JSON.stringify(value, cycleSafeReplacer(replacer));
     } catch {
       return JSON.stringify("[unserialisable]");
     }
   }
 }
 
-function replaceSpecial(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
-  if (typeof value === "bigint") return value.toString();
-  return value;
+/**
+ * Errors become {name, message}, BigInts strings, and strings longer than MAX_LOGGED_STRING_LENGTH are
+ * cut with TRUNCATED_MARKER. A long string is redacted before it is cut: a secret cut in half would no
+ * longer match when the whole line is redacted.
+ */
+function specialValueReplacer(redact: Redactor): Replacer {
+  return (_key, value) => {
+    if (typeof value === "string") {
+      if (value.length <= MAX_LOGGED_STRING_LENGTH) return value;
+      const redacted = redact.apply(value);
+      return redacted.length <= MAX_LOGGED_STRING_LENGTH
+        ? redacted
+        : redacted.slice(0, MAX_LOGGED_STRING_LENGTH) + TRUNCATED_MARKER;
+    }
+    if (value instanceof Error) return { name: value.name, message: value.message };
+    if (typeof value === "bigint") return value.toString();
+    return value;
+  };
 }
 
-function cycleSafeReplacer(): (key: string, value: unknown) => unknown {
+function cycleSafeReplacer(replaceSpecial: Replacer): Replacer {
   const ancestors: unknown[] = [];
   return function (this: unknown, key: string, value: unknown): unknown {
     // `this` is the object holding `key`; trim the stack back to it before looking for a cycle.

@@ -1,11 +1,25 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
 import { createRuntimeApiClient, INIT_ERROR_PATH, invocationPath, NEXT_PATH } from "./api-client.ts";
-import type { RuntimeApiClient, RuntimeFetch, Rejection } from "./api-client.ts";
-import { LambdaInvocationContext, readFunctionInfo, REQUEST_ID_HEADER } from "./context.ts";
+import type { NextInvocation, RuntimeApiClient, RuntimeFetch, Rejection } from "./api-client.ts";
+import {
+  headerValue,
+  INVOCATION_ID_HEADER,
+  LambdaInvocationContext,
+  readFunctionInfo,
+  REQUEST_ID_HEADER,
+} from "./context.ts";
 import type { FunctionInfo, InvocationContext } from "./context.ts";
-import { toDiagnostic } from "./diagnostic.ts";
-import { InvalidEventError, ResponseTooLargeError, RuntimeApiError, UnserializableResponseError } from "./errors.ts";
+import { initErrorType, invocationErrorType, toDiagnostic } from "./diagnostic.ts";
+import {
+  InvalidEventError,
+  InvocationTimeoutError,
+  ResponseTooLargeError,
+  RuntimeApiError,
+  RuntimeSettingError,
+  UnserializableResponseError,
+} from "./errors.ts";
 import { createLogger, readLogSettings } from "./logger.ts";
-import type { LogSettings, RuntimeLogger } from "./logger.ts";
+import type { Logger, LogSettings, RuntimeLogger } from "./logger.ts";
 import { createRedactor, type Redactor } from "./redact.ts";
 
 /** Handles one event; whatever it resolves to is posted as JSON (`undefined` becomes `null`). */
@@ -28,14 +42,43 @@ export interface RuntimeOptions {
   readonly signal?: AbortSignal | undefined;
   /** Literal secrets replaced by "[redacted]" in every log line and every error posted to Lambda. */
   readonly redact?: readonly string[] | undefined;
+  /**
+   * Where uncaughtException and unhandledRejection listeners go. Default: the process. In-process
+   * tests pass an EventEmitter, so the test runner's own process keeps its handlers.
+   */
+  readonly process?: ProcessEvents | undefined;
 }
 
-/** Lambda's buffered response limit: 6 MiB + 100 bytes (runtime.md §1.6). */
+/** The slice of `process` the runtime listens on for errors nobody caught. */
+export interface ProcessEvents {
+  on(event: "uncaughtException" | "unhandledRejection", listener: (error: unknown) => void): unknown;
+}
+
+/** Lambda's buffered response limit: 6 MiB + 100 bytes. */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
 const DEFAULT_LOG_SETTINGS: LogSettings = { format: "json", level: "info" };
 // Any string this short cannot exceed the limit even at 3 UTF-8 bytes per UTF-16 unit.
 const SURELY_SMALL_LENGTH = Math.floor(MAX_RESPONSE_BYTES / 3);
+
+/** Set by Lambda Managed Instances: how many invocations it may send this process at once. */
+export const MAX_CONCURRENCY_VARIABLE = "AWS_LAMBDA_MAX_CONCURRENCY";
+/**
+ * Most concurrent workers. Each worker keeps one GET /next open, and Bun's fetch runs at most 256
+ * requests at once (BUN_CONFIG_MAX_HTTP_REQUESTS); above that, requests queue behind the long polls
+ * and a handler's TfL call could wait for an event that never comes. 64 leaves room for every
+ * worker's answer POST and downstream calls. Lambda sends no more invocations than there are
+ * outstanding GET /next, so a smaller pool only lowers the environment's throughput.
+ */
+export const MAX_WORKERS = 64;
+/**
+ * Makes Bun print every fetch with its full URL and headers (the TfL app_key, account-linking bearer
+ * tokens) on stdout, straight into CloudWatch. Bun reads it per request ("true", "1" or "curl");
+ * deleting it from process.env does not reach Bun, setting it to "false" does.
+ */
+export const VERBOSE_FETCH_VARIABLE = "BUN_CONFIG_VERBOSE_FETCH";
+// setTimeout fires at once for anything longer (about 24.8 days).
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Wraps what a handler threw, so a thrown string is not mistaken for a serialised response. */
 class Failure {
@@ -47,8 +90,12 @@ class Failure {
 }
 
 /**
- * Runs init once (failure -> POST /runtime/init/error, exit 1), then loops forever over
+ * Runs init once (failure -> POST /runtime/init/error, exit 1), then serves events forever:
  * GET /next -> handler -> POST /response or /error. Only a 500 or a lost Runtime API exits.
+ *
+ * With AWS_LAMBDA_MAX_CONCURRENCY above 1 (Lambda Managed Instances) that many workers run this
+ * cycle at once, each holding its own GET /next (see serveConcurrently); otherwise one loop serves
+ * one event at a time. The mode is chosen once, here, so the single loop carries no concurrency cost.
  */
 export async function startRuntime<D>(
   handler: Handler<D>,
@@ -59,15 +106,32 @@ export async function startRuntime<D>(
   const exit = options.exit ?? exitProcess;
   const signal = options.signal;
   const redact = createRedactor(options.redact);
+  // First of all, before any fetch can print a secret.
+  const verboseFetchError = switchOffVerboseFetch(env);
 
   let settings = DEFAULT_LOG_SETTINGS;
-  let settingsError: unknown;
+  let workers = 1;
+  let settingsError: unknown = verboseFetchError;
   try {
     settings = readLogSettings(env);
   } catch (error) {
-    settingsError = error;
+    settingsError ??= error;
   }
-  const log = createLogger({ ...settings, write: options.write, redact });
+  try {
+    workers = readWorkerCount(env);
+  } catch (error) {
+    settingsError ??= error;
+  }
+  // Managed Instances accept only JSON logs, whatever AWS_LAMBDA_LOG_FORMAT says.
+  const format = workers > 1 ? "json" : settings.format;
+  const log = createLogger({ format, level: settings.level, write: options.write, redact });
+  const current: Current = {
+    requestId: undefined,
+    // Loaded only in concurrency mode, so the one-at-a-time loop neither loads nor pays for it.
+    store: workers > 1 ? new (await import("node:async_hooks")).AsyncLocalStorage<string>() : undefined,
+    inFlight: new Set(),
+  };
+  listenForUncaughtErrors(options.process ?? process, log, exit, current);
 
   const address = env.AWS_LAMBDA_RUNTIME_API;
   if (address === undefined || address === "") {
@@ -84,7 +148,8 @@ export async function startRuntime<D>(
     log.error("runtime.init.failed", { error });
     let rejection: Rejection | undefined;
     try {
-      rejection = await api.sendInitError(toDiagnostic(error, redact));
+      const diagnostic = toDiagnostic(error, redact);
+      rejection = await api.sendInitError(diagnostic, initErrorType(error, diagnostic.errorType));
     } catch (postError) {
       if (signal?.aborted === true) throw signal.reason;
       log.error("runtime.api.failed", { path: INIT_ERROR_PATH, error: postError });
@@ -93,15 +158,35 @@ export async function startRuntime<D>(
     return exit(1);
   }
 
-  const functionInfo = readFunctionInfo(env);
-  for (;;) {
-    const outcome = await serveOne(api, handler, deps, env, functionInfo, log, redact);
-    if (outcome !== undefined) {
-      if (signal?.aborted === true) throw signal.reason;
-      log.error("runtime.api.failed", { path: outcome.path, status: outcome.status, error: outcome.error });
-      return exit(1);
-    }
-  }
+  const serving: Serving<D> = { api, handler, deps, env, functionInfo: readFunctionInfo(env), log, redact, current };
+  const outcome = workers > 1 ? await serveConcurrently(serving, workers) : await serveOneAtATime(serving);
+  if (signal?.aborted === true) throw signal.reason;
+  log.error("runtime.api.failed", { path: outcome.path, status: outcome.status, error: outcome.error });
+  return exit(1);
+}
+
+/** What every turn of the loop needs, built once. */
+interface Serving<D> {
+  readonly api: RuntimeApiClient;
+  readonly handler: Handler<D>;
+  readonly deps: D;
+  readonly env: Record<string, string | undefined>;
+  readonly functionInfo: FunctionInfo;
+  readonly log: RuntimeLogger;
+  readonly redact: Redactor;
+  readonly current: Current;
+}
+
+/**
+ * The invocation an uncaught error belongs to: one variable when one event runs at a time, the
+ * AsyncLocalStorage of the invocation (`store`) when several overlap. Bun runs uncaughtException
+ * listeners in the failing callback's context but unhandledRejection listeners in none, so then the
+ * only invocation in flight (`inFlight`) is named, and none when several are.
+ */
+interface Current {
+  requestId: string | undefined;
+  readonly store: AsyncLocalStorage<string> | undefined;
+  readonly inFlight: Set<string>;
 }
 
 interface Fatal {
@@ -110,16 +195,17 @@ interface Fatal {
   readonly error: unknown;
 }
 
-/** One turn of the loop; resolves to a Fatal when the Runtime API is lost and the process must exit. */
-async function serveOne<D>(
-  api: RuntimeApiClient,
-  handler: Handler<D>,
-  deps: D,
-  env: Record<string, string | undefined>,
-  functionInfo: FunctionInfo,
-  log: RuntimeLogger,
-  redact: Redactor,
-): Promise<Fatal | undefined> {
+/** On-demand Lambda: one event at a time, until the Runtime API is lost. */
+async function serveOneAtATime<D>(serving: Serving<D>): Promise<Fatal> {
+  for (;;) {
+    const outcome = await serveOne(serving);
+    if (outcome !== undefined) return outcome;
+  }
+}
+
+/** One turn of the single loop; resolves to a Fatal when the Runtime API is lost and the process must exit. */
+async function serveOne<D>(serving: Serving<D>): Promise<Fatal | undefined> {
+  const { api, env, current } = serving;
   let next;
   try {
     next = await api.nextInvocation();
@@ -130,22 +216,113 @@ async function serveOne<D>(
   if (requestId === null || requestId === "") {
     return fatal(NEXT_PATH, new RuntimeApiError("GET /next answered without Lambda-Runtime-Aws-Request-Id"));
   }
-  const context = new LambdaInvocationContext(requestId, next.headers, functionInfo, log);
+  const context = new LambdaInvocationContext(requestId, next.headers, serving.functionInfo, serving.log);
   // Set and unset on every event: a stale trace id would tie this invocation to the previous trace.
+  // Only this loop may do it: with overlapping invocations the variable would belong to none of them.
   if (context.traceId === undefined) delete env._X_AMZN_TRACE_ID;
   else env._X_AMZN_TRACE_ID = context.traceId;
-  const result = await invoke(handler, next.body, context, deps);
+  current.requestId = requestId;
+  const result = await invoke(serving.handler, next.body, context, serving.deps);
+  current.requestId = undefined;
+  return answer(serving, next, context, result);
+}
+
+/**
+ * Lambda Managed Instances: `workers` loops share the process, each its own GET /next -> handler ->
+ * POST cycle, so a slow handler holds one worker, never the others. Bun's fetch opens a connection
+ * per outstanding request (no pipelining), so one worker's long poll cannot block another's POST.
+ * Per-invocation facts live on the context only (the trace id never goes into `_X_AMZN_TRACE_ID`),
+ * and Lambda does not end a late invocation there, so each one is ended at its deadline here. The
+ * first worker to lose the Runtime API ends the process, as AWS's Node.js runtime client does: the
+ * others would only fail the same way.
+ */
+async function serveConcurrently<D>(serving: Serving<D>, workers: number): Promise<Fatal> {
+  serving.log.info("runtime.concurrency", { workers });
+  const { promise: lost, resolve } = Promise.withResolvers<Fatal>();
+  const store = serving.current.store;
+  let stopped = false;
+  const worker = async (): Promise<void> => {
+    while (!stopped) {
+      let next: NextInvocation;
+      try {
+        next = await serving.api.nextInvocation();
+      } catch (error) {
+        stopped = true;
+        resolve(fatal(NEXT_PATH, error));
+        return;
+      }
+      const outcome = await serveConcurrentOne(serving, next, store);
+      if (outcome !== undefined) {
+        stopped = true;
+        resolve(outcome);
+      }
+    }
+  };
+  for (let index = 0; index < workers; index += 1) void worker();
+  return lost;
+}
+
+async function serveConcurrentOne<D>(
+  serving: Serving<D>,
+  next: NextInvocation,
+  store: AsyncLocalStorage<string> | undefined,
+): Promise<Fatal | undefined> {
+  const requestId = next.headers.get(REQUEST_ID_HEADER);
+  if (requestId === null || requestId === "") {
+    return fatal(NEXT_PATH, new RuntimeApiError("GET /next answered without Lambda-Runtime-Aws-Request-Id"));
+  }
+  const context = new LambdaInvocationContext(requestId, next.headers, serving.functionInfo, serving.log);
+  const run = (): Promise<string | Failure> => invokeByDeadline(serving.handler, next.body, context, serving.deps);
+  const { inFlight } = serving.current;
+  inFlight.add(requestId);
+  const result = store === undefined ? await run() : await store.run(requestId, run);
+  inFlight.delete(requestId);
+  return answer(serving, next, context, result);
+}
+
+/**
+ * invoke, but settled at the context's deadline at the latest: a handler still running then is
+ * reported as Runtime.Timeout, and whatever it produces later is logged and dropped, never posted.
+ */
+async function invokeByDeadline<D>(
+  handler: Handler<D>,
+  body: string,
+  context: LambdaInvocationContext,
+  deps: D,
+): Promise<string | Failure> {
+  const work = invoke(handler, body, context, deps);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, Math.min(MAX_TIMER_MS, Math.max(0, context.deadlineMs - Date.now())), TIMED_OUT);
+  });
+  const first = await Promise.race([work, deadline]);
+  clearTimeout(timer);
+  if (first !== TIMED_OUT) return first;
+  void work.then(() => context.log.warn("runtime.invocation.late", {}));
+  return new Failure(new InvocationTimeoutError("The handler was still running at the invocation's deadline"));
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/** Posts the result (or the failure) of one invocation, echoing its Invocation-Id. */
+async function answer<D>(
+  serving: Serving<D>,
+  next: NextInvocation,
+  context: LambdaInvocationContext,
+  result: string | Failure,
+): Promise<Fatal | undefined> {
+  const { api } = serving;
+  const requestId = context.awsRequestId;
+  const invocationId = headerValue(next.headers, INVOCATION_ID_HEADER);
   let rejection: Rejection | undefined;
   try {
     if (typeof result === "string") {
-      rejection = await api.sendResponse(requestId, result);
+      rejection = await api.sendResponse(requestId, result, invocationId);
     } else {
-      const diagnostic = toDiagnostic(result.thrown, redact);
-      context.log.error("runtime.invocation.failed", {
-        errorType: diagnostic.errorType,
-        errorMessage: diagnostic.errorMessage,
-      });
-      rejection = await api.sendInvocationError(requestId, diagnostic);
+      const diagnostic = toDiagnostic(result.thrown, serving.redact);
+      const errorType = invocationErrorType(diagnostic.errorType);
+      context.log.error("runtime.invocation.failed", { errorType, errorMessage: diagnostic.errorMessage });
+      rejection = await api.sendInvocationError(requestId, diagnostic, errorType, invocationId);
     }
   } catch (error) {
     return fatal(invocationPath(requestId, typeof result === "string" ? "response" : "error"), error);
@@ -198,8 +375,80 @@ function fatal(path: string, error: unknown): Fatal {
   return { path, status: error instanceof RuntimeApiError ? error.status : undefined, error };
 }
 
-function logRejection(log: RuntimeLogger, rejection: Rejection): void {
-  log.error("runtime.api.rejected", { status: rejection.status, path: rejection.path, body: rejection.body });
+/** 410 Gone: Lambda already ended this invocation (its deadline passed); the answer is dropped. */
+const GONE = 410;
+
+function logRejection(log: Logger, rejection: Rejection): void {
+  const fields = { status: rejection.status, path: rejection.path, body: rejection.body };
+  if (rejection.status === GONE) log.warn("runtime.invocation.stale", fields);
+  else log.error("runtime.api.rejected", fields);
+}
+
+/**
+ * An error nobody caught (a throw in a timer callback, a promise nobody awaited) leaves the process in
+ * an unknown state. Like AWS's own runtime clients, the runtime reports it and exits; Lambda then
+ * records the invocations in flight as Runtime.ExitError and starts a fresh environment. The report is
+ * one redacted JSON line (the logger's), with the invocation's requestId when known, never Bun's
+ * multi-line dump of source and unredacted message.
+ */
+function listenForUncaughtErrors(
+  on: ProcessEvents,
+  log: RuntimeLogger,
+  exit: (code: number) => never,
+  current: Current,
+): void {
+  const report = (event: string) => (error: unknown) => {
+    const requestId = current.store?.getStore() ?? current.requestId ?? onlyOne(current.inFlight);
+    const fields: Record<string, unknown> = { error: describeThrown(error) };
+    if (requestId !== undefined) fields.requestId = requestId;
+    log.error(event, fields);
+    exit(1);
+  };
+  on.on("uncaughtException", report("runtime.uncaughtException"));
+  on.on("unhandledRejection", report("runtime.unhandledRejection"));
+}
+
+function onlyOne(requestIds: ReadonlySet<string>): string | undefined {
+  if (requestIds.size !== 1) return undefined;
+  for (const requestId of requestIds) return requestId;
+  return undefined;
+}
+
+function describeThrown(thrown: unknown): { name: string; message: string } {
+  try {
+    if (thrown instanceof Error) return { name: String(thrown.name), message: String(thrown.message) };
+    return { name: "NonError", message: typeof thrown === "string" ? thrown : String(thrown) };
+  } catch {
+    return { name: "NonError", message: "The thrown value could not be read" };
+  }
+}
+
+/**
+ * Bun prints every fetch's URL and headers while BUN_CONFIG_VERBOSE_FETCH is on. Switched off at once
+ * (before any request) and refused as an init error naming the variable: a function that would leak
+ * the TfL key or a user's token into its logs must not start, and the setting has no use in Lambda.
+ */
+function switchOffVerboseFetch(env: Record<string, string | undefined>): RuntimeSettingError | undefined {
+  const value = env[VERBOSE_FETCH_VARIABLE]?.trim();
+  if (value === undefined || value === "" || value === "false" || value === "0") return undefined;
+  env[VERBOSE_FETCH_VARIABLE] = "false";
+  return new RuntimeSettingError(
+    VERBOSE_FETCH_VARIABLE,
+    `${VERBOSE_FETCH_VARIABLE} makes Bun print every request's URL and headers, secrets included; remove it from the function's environment`,
+  );
+}
+
+/** AWS_LAMBDA_MAX_CONCURRENCY as a worker count: 1 when unset, at most MAX_WORKERS. */
+export function readWorkerCount(env: Record<string, string | undefined>): number {
+  const raw = env[MAX_CONCURRENCY_VARIABLE]?.trim();
+  if (raw === undefined || raw === "") return 1;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new RuntimeSettingError(
+      MAX_CONCURRENCY_VARIABLE,
+      `${MAX_CONCURRENCY_VARIABLE} is ${JSON.stringify(raw.slice(0, 40))}; expected a whole number of at least 1`,
+    );
+  }
+  return Math.min(Number(raw), MAX_WORKERS);
 }
 
 function exitProcess(code: number): never {

@@ -2,6 +2,8 @@
  * The TfL answer cache (product.md item 12): entries live for TfL's own `Cache-Control` freshness
  * (max-age minus Age), capped at 60 s, so a warm function does not ask TfL the same question twice
  * within that window. Bounded in size; the oldest entry goes first. One cache per client instance.
+ * When several invocations run at once (Lambda Managed Instances) and miss the same key together,
+ * the single flight below lets one upstream call answer all of them.
  */
 
 /** A small bounded cache with per-entry lifetimes on an injected clock. */
@@ -77,4 +79,33 @@ export function cacheLifetimeMs(headers: Headers, capSeconds: number = MAX_CACHE
   const age = ageHeader !== undefined && /^\d+$/.test(ageHeader) ? Number(ageHeader) : 0;
   const seconds = Math.min(maxAge - age, capSeconds);
   return seconds > 0 ? seconds * 1000 : 0;
+}
+
+/**
+ * Shares one call per key among callers that ask while it is in flight. A settled call is forgotten at
+ * once: results are reused afterwards only through the cache (whose lifetimes TfL decides) and a
+ * failure is never reused, so the next caller after a failure makes a fresh call.
+ */
+export interface SingleFlight<T> {
+  /** `call()` if no call for `key` is in flight, else the promise of the one that is. */
+  run(key: string, call: () => Promise<T>): Promise<T>;
+  /** Whether a call for `key` is in flight now (the caller will join it). */
+  has(key: string): boolean;
+}
+
+/** Creates an empty single flight; one per client instance, next to its cache. */
+export function createSingleFlight<T>(): SingleFlight<T> {
+  const inFlight = new Map<string, Promise<T>>();
+  return {
+    run(key, call) {
+      const pending = inFlight.get(key);
+      if (pending !== undefined) return pending;
+      const started = call().finally(() => inFlight.delete(key));
+      inFlight.set(key, started);
+      return started;
+    },
+    has(key) {
+      return inFlight.has(key);
+    },
+  };
 }

@@ -13,7 +13,7 @@ import {
   UpstreamSchemaError,
 } from "../http/index.ts";
 import type { Budget, FetchLike, Logger, RetryOptions } from "../http/index.ts";
-import { cacheLifetimeMs, createResponseCache, MAX_CACHE_SECONDS } from "./cache.ts";
+import { cacheLifetimeMs, createResponseCache, createSingleFlight, MAX_CACHE_SECONDS } from "./cache.ts";
 import { DisruptionsSchema, LinesSchema } from "./schemas.ts";
 import type { Disruption, Line } from "./schemas.ts";
 
@@ -77,6 +77,7 @@ export function createTflClient(options: TflClientOptions): TflClient {
     secrets,
   });
   const cache = createResponseCache<readonly unknown[]>({ now, maxEntries: options.cache?.maxEntries });
+  const flights = createSingleFlight<readonly unknown[]>();
   const maxAgeSeconds = Math.min(MAX_CACHE_SECONDS, Math.max(0, options.cache?.maxAgeSeconds ?? MAX_CACHE_SECONDS));
 
   async function get<const TSchema extends v.GenericSchema<unknown, readonly unknown[]>>(
@@ -95,30 +96,35 @@ export function createTflClient(options: TflClientOptions): TflClient {
       log.debug("tfl.request", { operation, status: 200, durationMs: 0, attempts: 0, cached: true });
       return cached as v.InferOutput<TSchema>;
     }
-    try {
-      const result = await http.getJson({ path, operation, schema, budget, searchParams });
-      // A well-formed answer to another question is still a failure, and must never be cached.
-      const problem = answers(result.data);
-      if (problem !== undefined) throw new UpstreamSchemaError(operation, problem, result.status, result.attempts);
-      const lifetimeMs = cacheLifetimeMs(result.headers, maxAgeSeconds);
-      if (lifetimeMs > 0) cache.set(path, deepFreeze(result.data), lifetimeMs);
-      log.debug("tfl.request", {
-        operation,
-        status: result.status,
-        durationMs: now() - started,
-        attempts: result.attempts,
-        cached: false,
-      });
-      return result.data;
-    } catch (error) {
-      log.warn("tfl.request.failed", {
-        operation,
-        durationMs: now() - started,
-        attempts: attemptsOf(error),
-        error: describeError(error, secrets),
-      });
-      throw error;
-    }
+    // Concurrent invocations asking the same question share the call in flight (its budget is the
+    // first caller's, whose deadline is the earliest of them); only that caller logs the outcome.
+    if (flights.has(path)) log.debug("tfl.request.joined", { operation });
+    return (await flights.run(path, async () => {
+      try {
+        const result = await http.getJson({ path, operation, schema, budget, searchParams });
+        // A well-formed answer to another question is still a failure, and must never be cached.
+        const problem = answers(result.data);
+        if (problem !== undefined) throw new UpstreamSchemaError(operation, problem, result.status, result.attempts);
+        const lifetimeMs = cacheLifetimeMs(result.headers, maxAgeSeconds);
+        if (lifetimeMs > 0) cache.set(path, deepFreeze(result.data), lifetimeMs);
+        log.debug("tfl.request", {
+          operation,
+          status: result.status,
+          durationMs: now() - started,
+          attempts: result.attempts,
+          cached: false,
+        });
+        return result.data;
+      } catch (error) {
+        log.warn("tfl.request.failed", {
+          operation,
+          durationMs: now() - started,
+          attempts: attemptsOf(error),
+          error: describeError(error, secrets),
+        });
+        throw error;
+      }
+    })) as v.InferOutput<TSchema>;
   }
 
   return {

@@ -49,3 +49,18 @@ test("marks a quick run as not for the README", () => {
     "(--quick: small counts, not for the README)",
   );
 });
+
+test("prints the concurrency table when the run measured it, and nothing for older results", () => {
+  const concurrency = [
+    { concurrency: 1, invocations: 1000, failures: 0, throughputPerSecond: 812.4, p50Ms: 1.04, p99Ms: 3.2 },
+    { concurrency: 16, invocations: 1000, failures: 2, throughputPerSecond: 2270.2, p50Ms: 5.46, p99Ms: 31.4 },
+  ];
+  const report = renderReport({ ...results, concurrency }, []);
+  expect(report).toContain(
+    "### Concurrency: the bootstrap with several invocations in flight (Lambda Managed Instances)",
+  );
+  expect(report).toContain("| in flight | invocations | throughput (/s) | p50 | p99 | failed |");
+  expect(report).toContain("| 1 | 1,000 | 812 | 1.04 ms | 3.20 ms | 0 |");
+  expect(report).toContain("| 16 | 1,000 | 2270 | 5.46 ms | 31.40 ms | 2 |");
+  expect(renderReport(results, [])).not.toContain("### Concurrency");
+});

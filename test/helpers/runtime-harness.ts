@@ -2,6 +2,7 @@
  * Shared harness for tests that drive the Runtime API: an emulator that is always stopped, a log
  * capture, and the in-process loop with an exit that throws instead of ending the test process.
  */
+import { EventEmitter } from "node:events";
 import { startRuntimeApiEmulator } from "../../src/local/emulator.ts";
 import type { RuntimeApiEmulator, RuntimeApiEmulatorOptions } from "../../src/local/emulator.ts";
 import { startRuntime } from "../../src/runtime/index.ts";
@@ -64,6 +65,8 @@ export interface RunningLoop {
   /** The env object given to the loop (AWS_LAMBDA_RUNTIME_API set; `_X_AMZN_TRACE_ID` changes in it). */
   readonly env: Record<string, string | undefined>;
   readonly log: LogCapture;
+  /** Receives the loop's uncaughtException/unhandledRejection listeners instead of the test process. */
+  readonly process: EventEmitter;
   /** Resolves with what startRuntime rejected with (it never resolves otherwise). */
   readonly ended: Promise<unknown>;
   /** The code given to exit; rejects if the loop ended any other way. */
@@ -85,11 +88,13 @@ export function runLoop<D>(
   const controller = new AbortController();
   const log = captureLog();
   const env: Record<string, string | undefined> = overrides.env ?? { AWS_LAMBDA_RUNTIME_API: emulator.address };
+  const events = new EventEmitter();
   const ended = startRuntime(handler, init, {
     env,
     write: log.write,
     exit: exitThrowing,
     signal: controller.signal,
+    process: events,
     ...overrides,
   }).then(
     () => new Error("startRuntime resolved, which it never should"),
@@ -98,6 +103,7 @@ export function runLoop<D>(
   return {
     env,
     log,
+    process: events,
     ended,
     async exitCode(): Promise<number> {
       const reason = await ended;

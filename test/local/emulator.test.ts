@@ -362,3 +362,101 @@ describe("record: false", () => {
     }
   });
 });
+
+describe("the newer headers and concurrent mode", () => {
+  async function withOptions(
+    options: Parameters<typeof startRuntimeApiEmulator>[0],
+    body: (other: RuntimeApiEmulator) => Promise<void>,
+  ): Promise<void> {
+    const other = await startRuntimeApiEmulator(options);
+    try {
+      await body(other);
+    } finally {
+      await other.stop();
+    }
+  }
+
+  function nextFrom(other: RuntimeApiEmulator): Promise<Response> {
+    return fetch(`http://${other.address}/2018-06-01/runtime/invocation/next`, { timeout: false });
+  }
+
+  function answer(other: RuntimeApiEmulator, id: string, headers: Record<string, string>): Promise<Response> {
+    return fetch(`http://${other.address}/2018-06-01/runtime/invocation/${id}/response`, {
+      method: "POST",
+      body: "{}",
+      headers,
+      timeout: false,
+    });
+  }
+
+  test("sends the tenant id only when the invoke gives one", async () => {
+    const outcome = emulator.invoke({}, { requestId: "tenant-1", tenantId: "blue" });
+    const response = await next();
+    await response.arrayBuffer();
+    expect(response.headers.get("Lambda-Runtime-Aws-Tenant-Id")).toBe("blue");
+    expect(response.headers.get("Lambda-Runtime-Invocation-Id")).toBeNull();
+    await post("invocation/tenant-1/response", "{}");
+    await outcome;
+  });
+
+  test("hands out a fresh Invocation-Id per delivery and refuses an answer echoing another with 410", async () => {
+    await withOptions({ invocationIds: true }, async (other) => {
+      const outcome = other.invoke({}, { requestId: "id-1" });
+      const response = await nextFrom(other);
+      await response.arrayBuffer();
+      const invocationId = response.headers.get("Lambda-Runtime-Invocation-Id");
+      expect(invocationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await answer(other, "id-1", { "Lambda-Runtime-Invocation-Id": "someone-else" })).status).toBe(410);
+      expect((await answer(other, "id-1", { "Lambda-Runtime-Invocation-Id": invocationId ?? "" })).status).toBe(202);
+      expect(await outcome).toMatchObject({ kind: "response" });
+      expect(other.staleAnswers).toBe(1);
+    });
+  });
+
+  test("refuses an answer after the deadline with 410 when it hands out Invocation-Ids", async () => {
+    await withOptions({ invocationIds: true }, async (other) => {
+      const outcome = other.invoke({}, { requestId: "late-1", deadlineMs: Date.now() + 30 });
+      const response = await nextFrom(other);
+      await response.arrayBuffer();
+      expect(await outcome).toMatchObject({ kind: "timeout" });
+      const invocationId = response.headers.get("Lambda-Runtime-Invocation-Id") ?? "";
+      expect((await answer(other, "late-1", { "Lambda-Runtime-Invocation-Id": invocationId })).status).toBe(410);
+    });
+  });
+
+  test("in concurrent mode holds several GET /next at once, matches answers by id and enforces no deadline", async () => {
+    await withOptions({ managedInstances: true }, async (other) => {
+      const polls = [nextFrom(other), nextFrom(other), nextFrom(other)];
+      await other.waitForParked(3);
+      expect(other.maxParked).toBe(3);
+      const outcomes = [
+        other.invoke({ n: 0 }, { requestId: "c-0", deadlineMs: Date.now() + 10 }),
+        other.invoke({ n: 1 }, { requestId: "c-1" }),
+        other.invoke({ n: 2 }, { requestId: "c-2" }),
+      ];
+      const ids = await Promise.all(
+        polls.map(async (poll) => {
+          const response = await poll;
+          await response.arrayBuffer();
+          return response.headers.get("Lambda-Runtime-Aws-Request-Id") ?? "";
+        }),
+      );
+      expect(ids.sort()).toEqual(["c-0", "c-1", "c-2"]);
+      await Bun.sleep(40);
+      // Past c-0's deadline and answered in reverse order: each outcome is still its own answer.
+      for (const id of ["c-2", "c-1", "c-0"]) {
+        await fetch(`http://${other.address}/2018-06-01/runtime/invocation/${id}/response`, {
+          method: "POST",
+          body: JSON.stringify({ id }),
+          timeout: false,
+        });
+      }
+      const settled = await Promise.all(outcomes);
+      expect(settled.map((outcome) => (outcome.kind === "response" ? outcome.json : outcome.kind))).toEqual([
+        { id: "c-0" },
+        { id: "c-1" },
+        { id: "c-2" },
+      ]);
+    });
+  });
+});

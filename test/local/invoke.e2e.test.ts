@@ -273,6 +273,33 @@ describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run inv
     }
   }, 30_000);
 
+  test.each([1, 4])(
+    "--concurrency %d reports throughput and p50/p99 for both builds",
+    async (concurrency) => {
+      const io = captureIo();
+      const code = await runCli(
+        () =>
+          runInvoke(["--arch", "both", "--concurrency", String(concurrency), "--repeat", "40", "--dist", DIST], {
+            io,
+            env: {},
+            hostArch: hostArch(),
+            qemuAvailable,
+          }),
+        INVOKE_USAGE,
+        io,
+      );
+      const out = io.stdout();
+      expect(io.stderr()).toBe("");
+      expect(code).toBe(0);
+      const rows = out.match(
+        new RegExp(`^concurrency ${concurrency}: 40 invocations, \\d+/s, p50 [\\d.]+ ms, p99 [\\d.]+ ms`, "gm"),
+      );
+      expect(rows).toHaveLength(2);
+      if (concurrency > 1) expect(out).toContain(`(AWS_LAMBDA_MAX_CONCURRENCY=${concurrency})`);
+    },
+    60_000,
+  );
+
   test("runs as a script, printing the raw JSON with --json", async () => {
     const child = Bun.spawn(
       [process.execPath, "run", "src/local/invoke.ts", "--intent", "disruption", "--json", "--dist", DIST],

@@ -260,7 +260,7 @@ describe("skill-id verification fails closed", () => {
     const { SKILL_ID: _omitted, ...env } = functionEnv(backends);
     const fn = await startFunction({ env, expectInitFailure: true });
     const init = await fn.emulator.initError;
-    expect(init.errorType).toBe("ConfigError");
+    expect(init.errorType).toBe("Runtime.ConfigError");
     expect(JSON.stringify(init.body)).toContain("SKILL_ID");
     expect(await fn.process.exited).not.toBe(0);
     await finish(fn);
@@ -287,7 +287,7 @@ describe("skill-id verification fails closed", () => {
       ["session", "application", "applicationId"],
       "amzn1.ask.skill.other",
     );
-    expect(kindOf(await fn.invoke(other))).toBe("error SkillIdMismatchError");
+    expect(kindOf(await fn.invoke(other))).toBe("error Function.SkillIdMismatch");
     expect(kindOf(await fn.invoke(setAt(baseEvent("launch"), ["context", "System", "application"], null)))).toBe(
       "response",
     );
@@ -352,7 +352,7 @@ describe("the working directory cannot reconfigure the binary", () => {
       ["session", "application", "applicationId"],
       "amzn1.ask.skill.hostile",
     );
-    expect(kindOf(await fn.invoke(hostile))).toBe("error SkillIdMismatchError");
+    expect(kindOf(await fn.invoke(hostile))).toBe("error Function.SkillIdMismatch");
     const statusOutcome = await fn.invoke(baseEvent("statusResolved"));
     expect(statusOutcome.kind === "response" ? statusOutcome.body : "").toContain("Victoria line has a good service");
     const output = await finish(fn);
@@ -371,7 +371,7 @@ describe("the working directory cannot reconfigure the binary", () => {
     servers.push(backends);
     const { SKILL_ID: _omitted, ...env } = functionEnv(backends);
     const fn = await startFunction({ env, cwd: directory, expectInitFailure: true });
-    expect((await fn.emulator.initError).errorType).toBe("ConfigError");
+    expect((await fn.emulator.initError).errorType).toBe("Runtime.ConfigError");
     expect(await fn.process.exited).not.toBe(0);
     await finish(fn);
     expect(existsSync(join(directory, "preload-ran"))).toBe(false);

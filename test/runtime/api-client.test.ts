@@ -39,6 +39,16 @@ function nextEvent(): Response {
   return new Response('{"ok":true}', { status: 200, headers: { "Lambda-Runtime-Aws-Request-Id": "id-1" } });
 }
 
+/** A GET /next answer whose body breaks off with a reset, as a socket the peer closed mid-body does. */
+function bodyResetting(): Response {
+  const body = new ReadableStream({
+    start(controller) {
+      controller.error(resetError());
+    },
+  });
+  return new Response(body, { status: 200, headers: { "Lambda-Runtime-Aws-Request-Id": "id-1" } });
+}
+
 function accepted(): Response {
   return new Response('{"status":"OK"}', { status: 202 });
 }
@@ -58,13 +68,13 @@ const endpoints: Array<[string, (client: RuntimeApiClient) => Promise<unknown>, 
   ],
   [
     "POST /error",
-    (client) => client.sendInvocationError("id-1", DIAGNOSTIC),
+    (client) => client.sendInvocationError("id-1", DIAGNOSTIC, "Function.Type"),
     accepted,
     "http://127.0.0.1:9001/2018-06-01/runtime/invocation/id-1/error",
   ],
   [
     "POST /init/error",
-    (client) => client.sendInitError(DIAGNOSTIC),
+    (client) => client.sendInitError(DIAGNOSTIC, "Runtime.InitError"),
     accepted,
     "http://127.0.0.1:9001/2018-06-01/runtime/init/error",
   ],
@@ -104,19 +114,56 @@ describe("createRuntimeApiClient", () => {
     expect(stub.calls).toHaveLength(1);
   });
 
-  test("sends the error type header and the Lambda error content type with an invocation error", async () => {
+  test("sends the given error type header and the Lambda error content type; the body keeps its errorType", async () => {
     const stub = scripted([accepted()]);
-    await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendInvocationError("id-1", {
-      ...DIAGNOSTIC,
-      errorType: "Runtime.Bad\nType",
-    });
+    await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendInvocationError(
+      "id-1",
+      DIAGNOSTIC,
+      "Function.Type",
+    );
     const headers = new Headers(stub.calls[0]?.init.headers);
     expect(headers.get("Content-Type")).toBe("application/vnd.aws.lambda.error+json");
-    expect(headers.get("Lambda-Runtime-Function-Error-Type")).toBe("Runtime.BadType");
-    expect(JSON.parse(String(stub.calls[0]?.init.body))).toEqual({ ...DIAGNOSTIC, errorType: "Runtime.Bad\nType" });
+    expect(headers.get("Lambda-Runtime-Function-Error-Type")).toBe("Function.Type");
+    expect(headers.has("Lambda-Runtime-Invocation-Id")).toBe(false);
+    expect(JSON.parse(String(stub.calls[0]?.init.body))).toEqual(DIAGNOSTIC);
   });
 
-  test.each([400, 403, 413, 404])(
+  test.each([
+    ["POST /response", (client: RuntimeApiClient) => client.sendResponse("id-1", "{}", "nonce-1")],
+    [
+      "POST /error",
+      (client: RuntimeApiClient) => client.sendInvocationError("id-1", DIAGNOSTIC, "Function.X", "nonce-1"),
+    ],
+  ])("echoes the Invocation-Id on %s when Lambda sent one", async (_name, call) => {
+    const stub = scripted([accepted()]);
+    await call(createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }));
+    expect(new Headers(stub.calls[0]?.init.headers).get("Lambda-Runtime-Invocation-Id")).toBe("nonce-1");
+  });
+
+  test("sends no Invocation-Id on /response when Lambda sent none", async () => {
+    const stub = scripted([accepted()]);
+    await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).sendResponse("id-1", "{}");
+    expect(new Headers(stub.calls[0]?.init.headers).has("Lambda-Runtime-Invocation-Id")).toBe(false);
+  });
+
+  test("retries GET /next once when the connection resets while the event body is read", async () => {
+    const stub = scripted([bodyResetting(), nextEvent()]);
+    const capture = captureLog();
+    const log = createLogger({ format: "json", level: "info", write: capture.write });
+    const next = await createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch, log }).nextInvocation();
+    expect(next.body).toBe('{"ok":true}');
+    expect(stub.calls).toHaveLength(2);
+    expect(capture.events()).toEqual(["runtime.api.reset"]);
+  });
+
+  test("gives up on GET /next after a second reset while reading the body", async () => {
+    const stub = scripted([bodyResetting(), bodyResetting()]);
+    const failure = createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).nextInvocation();
+    await expect(failure).rejects.toThrow(/failed again after a connection reset/);
+    expect(stub.calls).toHaveLength(2);
+  });
+
+  test.each([400, 403, 410, 413, 404])(
     "returns a %d answer to a POST as a rejection instead of throwing",
     async (status) => {
       const stub = scripted([new Response('{"errorType":"X"}', { status })]);

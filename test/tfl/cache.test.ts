@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cacheLifetimeMs, createResponseCache } from "../../src/tfl/index.ts";
+import { cacheLifetimeMs, createResponseCache, createSingleFlight } from "../../src/tfl/index.ts";
 
 describe("cacheLifetimeMs", () => {
   test.each<[string, string | null, number]>([
@@ -72,5 +72,39 @@ describe("createResponseCache", () => {
     const cache = createResponseCache<number>({ now: () => 0 });
     for (let index = 0; index < 200; index += 1) cache.set(`k${index}`, index, 1_000);
     expect(cache.size).toBe(64);
+  });
+});
+
+describe("createSingleFlight", () => {
+  test("runs one call per key while it is in flight and hands its result to every caller", async () => {
+    const flights = createSingleFlight<string>();
+    const gate = Promise.withResolvers<string>();
+    let calls = 0;
+    const call = () => {
+      calls += 1;
+      return gate.promise;
+    };
+    const first = flights.run("a", call);
+    const second = flights.run("a", call);
+    expect(flights.has("a")).toBe(true);
+    gate.resolve("answer");
+    expect(await Promise.all([first, second])).toEqual(["answer", "answer"]);
+    expect(calls).toBe(1);
+    expect(flights.has("a")).toBe(false);
+  });
+
+  test("keeps keys apart", async () => {
+    const flights = createSingleFlight<string>();
+    const answers = await Promise.all([flights.run("a", async () => "A"), flights.run("b", async () => "B")]);
+    expect(answers).toEqual(["A", "B"]);
+  });
+
+  test("forgets a failure at once, so the next caller makes a fresh call", async () => {
+    const flights = createSingleFlight<string>();
+    const failed = flights.run("a", () => Promise.reject(new Error("down")));
+    const joined = flights.run("a", async () => "never called");
+    await expect(failed).rejects.toThrow("down");
+    await expect(joined).rejects.toThrow("down");
+    expect(await flights.run("a", async () => "fresh")).toBe("fresh");
   });
 });

@@ -295,6 +295,31 @@ describe("the cache", () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  test("makes one upstream call for concurrent misses of the same question", async () => {
+    server.route("GET", path, json(TUBE, { headers: { "cache-control": "max-age=30" } }));
+    const c = client();
+    const answers = await Promise.all([call(c), call(c), call(c), call(c)]);
+    expect(server.requests).toHaveLength(1);
+    for (const answer of answers) expect(answer).toEqual(TUBE.map((entry) => ({ ...entry })));
+  });
+
+  test("shares a failure with the concurrent callers, then asks afresh", async () => {
+    server.route(
+      "GET",
+      path,
+      status(503),
+      status(503),
+      status(503),
+      json([{ id: "tube-line", name: "Tube", lineStatuses: [] }], { headers: { "cache-control": "max-age=60" } }),
+    );
+    const c = client();
+    const failures = await Promise.all([failure(call(c)), failure(call(c)), failure(call(c))]);
+    for (const error of failures) expect(error).toBeInstanceOf(UpstreamError);
+    expect(server.requests).toHaveLength(3);
+    expect(await call(c)).toEqual([{ id: "tube-line", name: "Tube", lineStatuses: [] }]);
+    expect(server.requests).toHaveLength(4);
+  });
+
   test("never caches a failure", async () => {
     server.route(
       "GET",
