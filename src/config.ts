@@ -55,7 +55,7 @@ export const CONFIG_DEFAULTS = {
 } as const;
 
 /** Literal values shorter than this are not handed to the log redactor: they would mangle every line. */
-const MIN_REDACTABLE_LENGTH = 4;
+export const MIN_REDACTABLE_LENGTH = 4;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -103,7 +103,7 @@ const BaseUrlSchema = v.pipe(
 );
 
 /** Validates one setting; the first issue becomes a ConfigError "<VARIABLE> <why>". */
-function parseSetting<const TSchema extends v.GenericSchema<string>>(
+function parseSetting<const TSchema extends v.GenericSchema<string, unknown>>(
   schema: TSchema,
   setting: Setting,
 ): v.InferOutput<TSchema> {
@@ -341,19 +341,21 @@ export function loadTraceConfig(env: Environment): TraceConfig | undefined {
   const tracesHeaders = readPlain(env, TRACE_VARIABLES.tracesHeaders);
   const resourceAttributes = readPlain(env, TRACE_VARIABLES.resourceAttributes);
   const timeout = readPlain(env, TRACE_VARIABLES.tracesTimeout) ?? readPlain(env, TRACE_VARIABLES.timeout);
+  const resource: Record<string, string> =
+    resourceAttributes === undefined ? {} : parseSetting(KeyValueListSchema, resourceAttributes);
   return Object.freeze({
     url,
     headers: Object.freeze({
       ...(headers === undefined ? {} : parseSetting(KeyValueListSchema, headers)),
       ...(tracesHeaders === undefined ? {} : parseSetting(KeyValueListSchema, tracesHeaders)),
     }),
+    // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES, as the specification says.
     serviceName:
       readPlain(env, TRACE_VARIABLES.serviceName)?.value ??
+      resource["service.name"] ??
       readPlain(env, "AWS_LAMBDA_FUNCTION_NAME")?.value ??
       "london-travel",
-    resourceAttributes: Object.freeze(
-      resourceAttributes === undefined ? {} : parseSetting(KeyValueListSchema, resourceAttributes),
-    ),
+    resourceAttributes: Object.freeze(resource),
     timeoutMs: timeout === undefined ? DEFAULT_EXPORT_TIMEOUT_MS : parseSetting(TimeoutSchema, timeout),
   });
 }
