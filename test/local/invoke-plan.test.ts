@@ -30,6 +30,7 @@ describe("arguments", () => {
       live: false,
       json: false,
       logs: false,
+      traces: false,
       dryRun: false,
       timeoutMs: 10_000,
       memorySizeMb: 512,
@@ -56,6 +57,7 @@ describe("arguments", () => {
     [["--arch", "x64"], { archs: ["x86_64"] }],
     [["--repeat", "20"], { repeat: 20 }],
     [["--json", "--logs", "--dry-run", "--live"], { json: true, logs: true, dryRun: true, live: true }],
+    [["--traces"], { traces: true }],
     [["--timeout", "3", "--memory", "1024"], { timeoutMs: 3000, memorySizeMb: 1024 }],
     [["--skill-id", "amzn1.ask.skill.x", "--dist", "out/"], { skillId: "amzn1.ask.skill.x", distDir: "out/" }],
   ])("reads the arguments %j", (argv, expected) => {
