@@ -323,6 +323,7 @@ async function startSandbox(
     taskRoot: context.runDir,
     path: process.env["PATH"] ?? "/usr/bin:/bin",
     skillId: LOCAL_SKILL_ID,
+    otlpEndpoint: context.backends.otlp.endpoint,
   });
   const argv = candidate.argv.map((part, index) => (index === 0 && !part.includes("/") ? part : context.at(part)));
   if (dropCaches) {

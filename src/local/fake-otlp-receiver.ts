@@ -32,6 +32,8 @@ export interface FakeOtlpReceiver {
   /** Base endpoint for OTEL_EXPORTER_OTLP_ENDPOINT, e.g. "http://127.0.0.1:43121". */
   readonly endpoint: string;
   readonly exports: readonly ReceivedExport[];
+  /** Exports received, also when `record` is false. */
+  count(): number;
   /** Every span received, in arrival order. */
   spans(): ReceivedSpan[];
   /** Answers the next exports with this status (0 = hang until stopped); undefined = answer 200. */
@@ -39,9 +41,17 @@ export interface FakeOtlpReceiver {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startFakeOtlpReceiver}. */
+export interface ReceiverOptions {
+  /** Keep what arrives (default true); the bench only counts, so 10,000 exports cost it nothing. */
+  readonly record?: boolean | undefined;
+}
+
 /** Starts the receiver on a free loopback port. */
-export function startFakeOtlpReceiver(): FakeOtlpReceiver {
+export function startFakeOtlpReceiver(options: ReceiverOptions = {}): FakeOtlpReceiver {
+  const record = options.record ?? true;
   const exports: ReceivedExport[] = [];
+  let received = 0;
   let failure: number | undefined;
   const hanging = new Set<() => void>();
   const server = Bun.serve({
@@ -50,6 +60,11 @@ export function startFakeOtlpReceiver(): FakeOtlpReceiver {
     async fetch(request) {
       const url = new URL(request.url);
       if (request.method !== "POST" || url.pathname !== "/v1/traces") return new Response("no", { status: 404 });
+      received += 1;
+      if (!record) {
+        await request.arrayBuffer();
+        return Response.json({});
+      }
       const body = (await request.json()) as {
         resourceSpans?: Array<{
           resource?: { attributes?: Array<{ key: string; value: Record<string, unknown> }> };
@@ -75,6 +90,7 @@ export function startFakeOtlpReceiver(): FakeOtlpReceiver {
   return {
     endpoint: `http://127.0.0.1:${server.port}`,
     exports,
+    count: () => received,
     spans: () => exports.flatMap((received) => received.spans),
     fail: (status) => {
       failure = status;
