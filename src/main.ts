@@ -111,7 +111,7 @@ function buildTracer(traces: TraceConfig, env: Environment): Tracer {
 export const handle: Handler<AppDeps> = (event, context, deps) => {
   const deadline = downstreamDeadline(context.deadlineMs, Date.now());
   if (deps.tracing === undefined) return handleAlexaRequest(event, { log: context.log, deadline }, deps);
-  return handleTraced(event, context, deps, deadline);
+  return handleTraced(event, context, deps, deps.tracing, deadline);
 };
 
 /**
@@ -119,10 +119,14 @@ export const handle: Handler<AppDeps> = (event, context, deps) => {
  * carries the request's `alexa.*` attributes, and all spans are exported before the answer is
  * returned (Lambda may freeze the sandbox right after it is posted). Export never fails the answer.
  */
-async function handleTraced(event: unknown, context: InvocationContext, deps: AppDeps, deadline: number) {
-  const { tracer, timeoutMs } = deps.tracing ?? { tracer: undefined, timeoutMs: 0 };
-  if (tracer === undefined) return handleAlexaRequest(event, { log: context.log, deadline }, deps);
-  const trace = tracer.startInvocation({
+async function handleTraced(
+  event: unknown,
+  context: InvocationContext,
+  deps: AppDeps,
+  tracing: NonNullable<AppDeps["tracing"]>,
+  deadline: number,
+): Promise<unknown> {
+  const trace = tracing.tracer.startInvocation({
     traceHeader: context.traceId,
     invocationId: context.awsRequestId,
     functionArn: context.invokedFunctionArn,
@@ -136,7 +140,7 @@ async function handleTraced(event: unknown, context: InvocationContext, deps: Ap
     throw error;
   } finally {
     span.end();
-    await trace.flush(context.log, Math.min(timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now()));
+    await trace.flush(context.log, Math.min(tracing.timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now()));
   }
 }
 
