@@ -47,6 +47,10 @@ type Environment = Record<string, string | undefined>;
 export const init: Init<AppDeps> = (log) => {
   const sources = loadSecretSources(process.env);
   if (sources === undefined) return buildDeps(process.env, log);
+  // Every other setting is checked before the wait for secrets, with stand-ins for the secrets.
+  const standIns = Object.fromEntries(sources.references.map(({ variable }) => [variable, "stand-in=1"]));
+  loadConfig({ ...process.env, ...standIns });
+  loadTraceConfig({ ...process.env, ...standIns });
   log.redact([sources.token]);
   const redact = (value: string): void => {
     if (value.length >= MIN_REDACTABLE_LENGTH) log.redact([value]);

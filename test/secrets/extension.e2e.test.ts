@@ -230,3 +230,26 @@ describe("secrets at init: every way the extension can fail (x86_64)", () => {
     30_000,
   );
 });
+
+describe("secrets at init: other settings first (x86_64)", () => {
+  runnable("x86_64")(
+    "a bad TFL_API_URL next to references is reported at once, without waiting for the extension",
+    async () => {
+      const port = await closedPort();
+      const backends = startReliabilityBackends();
+      stoppers.push(backends.stop);
+      const fn = await startFunction({
+        backends,
+        env: { ...referencingEnv(backends, port), TFL_API_URL: "ftp://tfl.invalid/" },
+        expectInitFailure: true,
+      });
+      stoppers.push(fn.stop);
+      const init = await fn.emulator.initError;
+      expect(init.errorType).toBe("ConfigError");
+      expect(JSON.stringify(init.body)).toContain("TFL_API_URL");
+      await fn.stop();
+      expectNoLeak(fn);
+    },
+    30_000,
+  );
+});
