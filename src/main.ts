@@ -3,10 +3,19 @@
  * clients, the Alexa skill and the Lambda runtime loop meet here and nowhere else.
  */
 import { version } from "../package.json" with { type: "json" };
-import { loadConfig, secretsInEnvironment } from "./config.ts";
+import {
+  loadConfig,
+  loadSecretSources,
+  loadTraceConfig,
+  MIN_REDACTABLE_LENGTH,
+  secretsInEnvironment,
+  type TraceConfig,
+} from "./config.ts";
+import { createTracer, type Tracer } from "./otel/index.ts";
 import { startRuntime } from "./runtime/index.ts";
-import type { Handler, Init } from "./runtime/index.ts";
-import { handleAlexaRequest } from "./skill/index.ts";
+import type { Handler, Init, InvocationContext, RuntimeLogger } from "./runtime/index.ts";
+import { readSecrets } from "./secrets/index.ts";
+import { describeRequest, handleAlexaRequest } from "./skill/index.ts";
 import type { SkillDeps } from "./skill/index.ts";
 import { createSkillApiClient } from "./skill-api/index.ts";
 import { createTflClient } from "./tfl/index.ts";
@@ -15,15 +24,49 @@ import { createTflClient } from "./tfl/index.ts";
 const DEADLINE_MARGIN_MS = 500;
 /** Alexa gives up on a skill after 8 s; leave a second to build and post the answer. */
 const ALEXA_PATIENCE_MS = 7_000;
+/** The trace export ends this long before Lambda's deadline at the latest, so the answer is posted. */
+const EXPORT_MARGIN_MS = 250;
 
 /** When every downstream call of one invocation must have finished (product.md item 12). */
 export function downstreamDeadline(lambdaDeadlineMs: number, arrivalMs: number): number {
   return Math.min(lambdaDeadlineMs - DEADLINE_MARGIN_MS, arrivalMs + ALEXA_PATIENCE_MS);
 }
 
-/** Builds the skill's dependencies once per sandbox; a bad setting throws and becomes an init error. */
-export const init: Init<SkillDeps> = (log) => {
-  const config = loadConfig(process.env);
+/** The skill's dependencies, plus the tracer when traces are exported. */
+export interface AppDeps extends SkillDeps {
+  readonly tracing: { readonly tracer: Tracer; readonly timeoutMs: number } | undefined;
+}
+
+type Environment = Record<string, string | undefined>;
+
+/**
+ * Builds the dependencies once per sandbox; a bad setting throws and becomes an init error. Secrets
+ * referenced by `<NAME>_SECRET` are read first (the only asynchronous step), and each value joins
+ * the log redactor as soon as it arrives.
+ */
+export const init: Init<AppDeps> = (log) => {
+  const sources = loadSecretSources(process.env);
+  if (sources === undefined) return buildDeps(process.env, log);
+  // Every other setting is checked before the wait for secrets, with stand-ins for the secrets.
+  const standIns = Object.fromEntries(sources.references.map(({ variable }) => [variable, "stand-in=1"]));
+  loadConfig({ ...process.env, ...standIns });
+  loadTraceConfig({ ...process.env, ...standIns });
+  log.redact([sources.token]);
+  const redact = (value: string): void => {
+    if (value.length >= MIN_REDACTABLE_LENGTH) log.redact([value]);
+  };
+  return readSecrets(sources.references, { port: sources.port, token: sources.token, onSecret: redact }).then(
+    (values) => {
+      const env = { ...process.env, ...Object.fromEntries(values) };
+      log.redact(secretsInEnvironment(env));
+      return buildDeps(env, log);
+    },
+  );
+};
+
+function buildDeps(env: Environment, log: RuntimeLogger): AppDeps {
+  const config = loadConfig(env);
+  const traces = loadTraceConfig(env);
   const userAgent = `london-travel/${version}`;
   return {
     tfl: createTflClient({
@@ -36,11 +79,73 @@ export const init: Init<SkillDeps> = (log) => {
     preferences: createSkillApiClient({ baseUrl: config.skillApiUrl, userAgent, log }),
     skillId: config.skillId,
     verifySkillId: config.verifySkillId,
+    tracing: traces === undefined ? undefined : { tracer: buildTracer(traces, env), timeoutMs: traces.timeoutMs },
   };
-};
+}
+
+function buildTracer(traces: TraceConfig, env: Environment): Tracer {
+  const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  return createTracer({
+    url: traces.url,
+    headers: traces.headers,
+    scopeName: "london-travel",
+    scopeVersion: version,
+    invocationSpanName: env.AWS_LAMBDA_FUNCTION_NAME ?? traces.serviceName,
+    resource: {
+      "cloud.provider": "aws",
+      "cloud.platform": "aws_lambda",
+      "cloud.region": env.AWS_REGION,
+      "faas.name": env.AWS_LAMBDA_FUNCTION_NAME,
+      "faas.version": env.AWS_LAMBDA_FUNCTION_VERSION,
+      "faas.instance": env.AWS_LAMBDA_LOG_STREAM_NAME,
+      "faas.max_memory": Number.isFinite(memoryMb) && memoryMb > 0 ? memoryMb * 1024 * 1024 : undefined,
+      "host.arch": process.arch === "x64" ? "amd64" : process.arch,
+      "process.runtime.name": "bun",
+      "process.runtime.version": Bun.version,
+      "telemetry.sdk.name": "london-travel",
+      "telemetry.sdk.language": "js",
+      "service.version": version,
+      ...traces.resourceAttributes,
+      "service.name": traces.serviceName,
+    },
+  });
+}
 
 /** One Alexa request: InvalidRequestError and SkillIdMismatchError reach Lambda as invocation errors. */
-export const handle: Handler<SkillDeps> = (event, context, deps) =>
-  handleAlexaRequest(event, { log: context.log, deadline: downstreamDeadline(context.deadlineMs, Date.now()) }, deps);
+export const handle: Handler<AppDeps> = (event, context, deps) => {
+  const deadline = downstreamDeadline(context.deadlineMs, Date.now());
+  if (deps.tracing === undefined) return handleAlexaRequest(event, { log: context.log, deadline }, deps);
+  return handleTraced(event, context, deps, deps.tracing, deadline);
+};
+
+/**
+ * The traced path: the invocation span continues Lambda's X-Ray trace, a "Skill Request" span
+ * carries the request's `alexa.*` attributes, and all spans are exported before the answer is
+ * returned (Lambda may freeze the sandbox right after it is posted). Export never fails the answer.
+ */
+async function handleTraced(
+  event: unknown,
+  context: InvocationContext,
+  deps: AppDeps,
+  tracing: NonNullable<AppDeps["tracing"]>,
+  deadline: number,
+): Promise<unknown> {
+  const trace = tracing.tracer.startInvocation({
+    traceHeader: context.traceId,
+    invocationId: context.awsRequestId,
+    functionArn: context.invokedFunctionArn,
+  });
+  const span = trace.root.startChild("Skill Request", describeRequest(event));
+  try {
+    return await handleAlexaRequest(event, { log: context.log, deadline, trace: span }, deps);
+  } catch (error) {
+    span.fail(error);
+    trace.root.fail(error);
+    throw error;
+  } finally {
+    span.end();
+    await trace.flush(context.log, Math.min(tracing.timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now()));
+  }
+}
 
 if (import.meta.main) await startRuntime(handle, init, { redact: secretsInEnvironment(process.env) });

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { ConfigError, loadConfig, secretsOf } from "../src/config.ts";
+import {
+  ConfigError,
+  DEFAULT_EXPORT_TIMEOUT_MS,
+  loadConfig,
+  loadSecretSources,
+  loadTraceConfig,
+  secretsInEnvironment,
+} from "../src/config.ts";
 import type { Config } from "../src/config.ts";
 
 const SKILL = "amzn1.ask.skill.7d0c2e55-0c41-4b8a-9d5e-2f61a3c0b9e4";
@@ -13,7 +20,6 @@ const DEFAULTS: Config = {
   tflAppId: undefined,
   tflAppKey: undefined,
   skillApiUrl: "https://londontravel.martincostello.com/",
-  insideLambda: false,
 };
 
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -74,7 +80,6 @@ describe("loadConfig", () => {
       tflAppId: "app-id-1",
       tflAppKey: KEY_MARKER,
       skillApiUrl: "https://prefs.example/",
-      insideLambda: false,
     });
   });
 
@@ -153,10 +158,6 @@ describe("skill id verification", () => {
     expect(configError({ VERIFY_SKILL_ID: "true" }).variable).toBe("SKILL_ID");
   });
 
-  test("knows it runs inside Lambda", () => {
-    expect(loadConfig({ ...LAMBDA, SKILL_ID: SKILL }).insideLambda).toBe(true);
-  });
-
   test.each(["yes", "1", "0", "on", "tru", "true!"])("rejects VERIFY_SKILL_ID=%p, naming the variable", (value) => {
     const error = configError({ SKILL_ID: SKILL, VERIFY_SKILL_ID: value });
     expect(error.variable).toBe("VERIFY_SKILL_ID");
@@ -214,15 +215,190 @@ describe("secrets", () => {
     }
   });
 
-  test("secretsOf lists the app key and id for the log redactor", () => {
-    expect(secretsOf(loadConfig({ TFL_APP_KEY: KEY_MARKER, TFL_APP_ID: "id-5f2a" }))).toEqual([KEY_MARKER, "id-5f2a"]);
+  test("secretsInEnvironment lists the app key and id for the log redactor, aliases included", () => {
+    expect(secretsInEnvironment({ TFL_APP_KEY: KEY_MARKER, TFL_APP_ID: "id-5f2a" })).toEqual([KEY_MARKER, "id-5f2a"]);
+    expect(secretsInEnvironment({ skill__tflapplicationkey: KEY_MARKER })).toEqual([KEY_MARKER]);
   });
 
-  test("secretsOf is empty without credentials", () => {
-    expect(secretsOf(loadConfig({}))).toEqual([]);
+  test("secretsInEnvironment is empty without credentials", () => {
+    expect(secretsInEnvironment({})).toEqual([]);
   });
 
-  test("secretsOf leaves out values too short to redact without mangling every line", () => {
-    expect(secretsOf(loadConfig({ TFL_APP_KEY: KEY_MARKER, TFL_APP_ID: "7" }))).toEqual([KEY_MARKER]);
+  test("secretsInEnvironment leaves out values too short to redact without mangling every line", () => {
+    expect(secretsInEnvironment({ TFL_APP_KEY: KEY_MARKER, TFL_APP_ID: "7" })).toEqual([KEY_MARKER]);
+  });
+
+  test("secretsInEnvironment lists the OTLP headers whole and each value, raw and decoded", () => {
+    expect(secretsInEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc%2Fdef,x-team=t1" })).toEqual([
+      "x-api-key=abc%2Fdef,x-team=t1",
+      "abc%2Fdef",
+      "abc/def",
+    ]);
+  });
+});
+
+describe("secret references", () => {
+  const TOKEN = { AWS_SESSION_TOKEN: "session-token-marker" };
+
+  test("none set: nothing to read, and no session token needed", () => {
+    expect(loadSecretSources({ TFL_APP_KEY: KEY_MARKER })).toBeUndefined();
+  });
+
+  test("reads every <NAME>_SECRET reference, the default port and the session token", () => {
+    expect(
+      loadSecretSources({
+        ...TOKEN,
+        SKILL_ID_SECRET: "alexa-london-travel/Skill__SkillId",
+        TFL_APP_ID_SECRET: "alexa-london-travel/Skill__TflApplicationId",
+        TFL_APP_KEY_SECRET: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:alexa-london-travel/key-AbCdEf",
+        OTEL_EXPORTER_OTLP_HEADERS_SECRET: " alexa-london-travel/OTEL_EXPORTER_OTLP_HEADERS ",
+      }),
+    ).toEqual({
+      references: [
+        { variable: "SKILL_ID", referenceVariable: "SKILL_ID_SECRET", secretId: "alexa-london-travel/Skill__SkillId" },
+        {
+          variable: "TFL_APP_ID",
+          referenceVariable: "TFL_APP_ID_SECRET",
+          secretId: "alexa-london-travel/Skill__TflApplicationId",
+        },
+        {
+          variable: "TFL_APP_KEY",
+          referenceVariable: "TFL_APP_KEY_SECRET",
+          secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:alexa-london-travel/key-AbCdEf",
+        },
+        {
+          variable: "OTEL_EXPORTER_OTLP_HEADERS",
+          referenceVariable: "OTEL_EXPORTER_OTLP_HEADERS_SECRET",
+          secretId: "alexa-london-travel/OTEL_EXPORTER_OTLP_HEADERS",
+        },
+      ],
+      port: 2773,
+      token: "session-token-marker",
+    });
+  });
+
+  test("honours PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", () => {
+    expect(
+      loadSecretSources({ ...TOKEN, TFL_APP_KEY_SECRET: "k", PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "4000" })?.port,
+    ).toBe(4000);
+  });
+
+  test.each([
+    ["a value and a reference", { TFL_APP_KEY: KEY_MARKER, TFL_APP_KEY_SECRET: "k" }, "TFL_APP_KEY_SECRET"],
+    ["the peer's alias and a reference", { Skill__SkillId: SKILL, SKILL_ID_SECRET: "s" }, "SKILL_ID_SECRET"],
+    ["a secret id with spaces", { TFL_APP_KEY_SECRET: "my key" }, "TFL_APP_KEY_SECRET"],
+    [
+      "port 0",
+      { TFL_APP_KEY_SECRET: "k", PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "0" },
+      "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+    ],
+    [
+      "port 70000",
+      { TFL_APP_KEY_SECRET: "k", PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "70000" },
+      "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+    ],
+    [
+      "a port that is not a number",
+      { TFL_APP_KEY_SECRET: "k", PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: "http" },
+      "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+    ],
+  ])("rejects %s, naming the variable and never the value", (_title, env, variable) => {
+    let error: unknown;
+    try {
+      loadSecretSources({ ...TOKEN, ...env });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).not.toContain(KEY_MARKER);
+    expect((error as ConfigError).message).not.toContain("session-token-marker");
+  });
+
+  test("without AWS_SESSION_TOKEN a reference cannot be read: an error naming both variables", () => {
+    let error: unknown;
+    try {
+      loadSecretSources({ TFL_APP_KEY_SECRET: "k" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).variable).toBe("AWS_SESSION_TOKEN");
+    expect((error as ConfigError).message).toContain("TFL_APP_KEY_SECRET");
+  });
+});
+
+describe("trace export settings", () => {
+  test("off without an endpoint, and off when OTEL_SDK_DISABLED=true", () => {
+    expect(loadTraceConfig({})).toBeUndefined();
+    expect(loadTraceConfig({ OTEL_SDK_DISABLED: "TRUE", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toBe(
+      undefined,
+    );
+  });
+
+  test.each([
+    ["http://127.0.0.1:4318", "http://127.0.0.1:4318/v1/traces"],
+    ["https://otlp.example/api/", "https://otlp.example/api/v1/traces"],
+    ["https://otlp.example/api", "https://otlp.example/api/v1/traces"],
+  ])("appends v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT %p", (endpoint, url) => {
+    expect(loadTraceConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint })?.url).toBe(url);
+  });
+
+  test("uses OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, ahead of the base endpoint", () => {
+    expect(
+      loadTraceConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9999/custom",
+      })?.url,
+    ).toBe("http://127.0.0.1:9999/custom");
+  });
+
+  test("any other OTEL_SDK_DISABLED value leaves tracing on, as the specification says", () => {
+    expect(
+      loadTraceConfig({ OTEL_SDK_DISABLED: "yes", OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" }),
+    ).toBeDefined();
+  });
+
+  test("reads headers (URL-decoded), service name, resource attributes and timeout", () => {
+    expect(
+      loadTraceConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318",
+        OTEL_EXPORTER_OTLP_HEADERS: "x-honeycomb-team=abc%3D%3D, x-dataset = skill ,",
+        OTEL_SERVICE_NAME: "LondonTravel.Skill",
+        OTEL_RESOURCE_ATTRIBUTES: "service.namespace=LondonTravel,deployment.environment=production",
+        OTEL_EXPORTER_OTLP_TIMEOUT: "400",
+      }),
+    ).toEqual({
+      url: "http://127.0.0.1:4318/v1/traces",
+      headers: { "x-honeycomb-team": "abc==", "x-dataset": "skill" },
+      serviceName: "LondonTravel.Skill",
+      resourceAttributes: { "service.namespace": "LondonTravel", "deployment.environment": "production" },
+      timeoutMs: 400,
+    });
+  });
+
+  test("defaults: the function name as service name, a short timeout", () => {
+    expect(
+      loadTraceConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", AWS_LAMBDA_FUNCTION_NAME: "lt-arm64" }),
+    ).toMatchObject({ serviceName: "lt-arm64", timeoutMs: DEFAULT_EXPORT_TIMEOUT_MS, headers: {} });
+  });
+
+  test.each([
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "localhost:4318"],
+    ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://collector/"],
+    ["OTEL_EXPORTER_OTLP_HEADERS", `${KEY_MARKER}`],
+    ["OTEL_EXPORTER_OTLP_HEADERS", `x-key=${KEY_MARKER}%E0%A4%A`],
+    ["OTEL_EXPORTER_OTLP_TIMEOUT", "0"],
+    ["OTEL_EXPORTER_OTLP_TIMEOUT", "soon"],
+  ])("rejects a bad %s, naming it and never echoing the value", (variable, value) => {
+    let error: unknown;
+    try {
+      loadTraceConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", [variable]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toStartWith(`${variable} `);
+    expect((error as ConfigError).message).not.toContain(KEY_MARKER);
   });
 });

@@ -27,3 +27,44 @@ describe("init", () => {
     }
   });
 });
+
+describe("init with secret references", () => {
+  const KEY = "tfl-key-from-a-secret-2c9e";
+  const TOKEN = "session-token-for-the-extension-7d1b";
+
+  test("reads them through the extension, and every value reaches the redactor before init returns", async () => {
+    const { startFakeSecretsExtension } = await import("./helpers/fake-secrets-extension.ts");
+    const fake = startFakeSecretsExtension({ "alexa-london-travel/key": { kind: "value", value: KEY } }, TOKEN);
+    const names = ["TFL_APP_KEY_SECRET", "AWS_SESSION_TOKEN", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] as const;
+    const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    Object.assign(process.env, {
+      TFL_APP_KEY_SECRET: "alexa-london-travel/key",
+      AWS_SESSION_TOKEN: TOKEN,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(fake.port),
+    });
+    const redacted: string[] = [];
+    const recording = {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      child: () => recording,
+      redact: (values: string[]) => redacted.push(...values),
+    };
+    try {
+      const pending = init(recording as never);
+      expect(pending).toBeInstanceOf(Promise);
+      const deps = await pending;
+      expect(deps.tracing).toBeUndefined();
+      expect(redacted).toContain(TOKEN);
+      expect(redacted).toContain(KEY);
+      expect(fake.requests).toEqual([{ secretId: "alexa-london-travel/key", tokenMatched: true }]);
+    } finally {
+      for (const name of names) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+      await fake.stop();
+    }
+  });
+});

@@ -4,6 +4,7 @@
  * `no-cache`, so every status, disruption and commute request crosses loopback.
  */
 import { answerFromRecordings, startFakeBackends, type FakeBackends } from "../local/fake-backends.ts";
+import { startFakeOtlpReceiver, type FakeOtlpReceiver } from "../local/fake-otlp-receiver.ts";
 
 /** Both fakes; `stop` stops both. */
 export interface BenchBackends {
@@ -11,6 +12,8 @@ export interface BenchBackends {
   readonly cached: FakeBackends;
   /** TfL answers carry `no-cache`: the skill calls TfL every time. */
   readonly uncached: { readonly url: string; stop(): Promise<void> };
+  /** Receives the traced candidate's exports; counts them without keeping the spans. */
+  readonly otlp: FakeOtlpReceiver;
   stop(): Promise<void>;
 }
 
@@ -32,11 +35,13 @@ export function startBenchBackends(): BenchBackends {
       await server.stop(true);
     },
   };
+  const otlp = startFakeOtlpReceiver({ record: false });
   return {
     cached,
     uncached,
+    otlp,
     stop: async () => {
-      await Promise.all([cached.stop(), uncached.stop()]);
+      await Promise.all([cached.stop(), uncached.stop(), otlp.stop()]);
     },
   };
 }

@@ -12,6 +12,7 @@ export const CANDIDATE_IDS = [
   "bootstrap",
   "bootstrap-smol",
   "bootstrap-noftl",
+  "bootstrap-traced",
   "floor",
   "floor-noftl",
   "floor-bare",
@@ -27,6 +28,12 @@ export const CANDIDATE_IDS = [
  * environment sets it.
  */
 export const NO_FTL_ENV = RECOMMENDED_FUNCTION_ENV;
+
+/**
+ * Stands for the bench's own OTLP receiver in a candidate's environment; `functionEnvironment`
+ * replaces it with the receiver's URL, known only once the run has started it.
+ */
+export const OTLP_RECEIVER = "$OTLP_RECEIVER";
 
 /** One of {@link CANDIDATE_IDS}. */
 export type CandidateId = (typeof CANDIDATE_IDS)[number];
@@ -200,6 +207,18 @@ export function planBench(input: PlanInput): BenchPlan {
       executable: bootstrap,
       noColdStart: "same executable as bootstrap",
       memoryInvocations: soak,
+    },
+    {
+      id: "bootstrap-traced",
+      label: "bootstrap, traces on",
+      description:
+        "the same executable exporting every invocation's spans over OTLP/HTTP to a receiver in the bench process (OTEL_EXPORTER_OTLP_ENDPOINT set; the bootstrap column is the same with tracing off)",
+      role: "skill",
+      argv: [bootstrap],
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_RECEIVER },
+      executable: bootstrap,
+      noColdStart: "same executable as bootstrap",
+      memoryInvocations: short,
     },
     {
       id: "floor",
@@ -430,6 +449,8 @@ export interface EnvironmentInput {
   readonly taskRoot: string;
   readonly path: string;
   readonly skillId: string;
+  /** Base URL of the bench's OTLP receiver, put where a candidate's environment says OTLP_RECEIVER. */
+  readonly otlpEndpoint?: string | undefined;
 }
 
 /**
@@ -455,6 +476,11 @@ export function functionEnvironment(candidate: Candidate, input: EnvironmentInpu
     VERIFY_SKILL_ID: "true",
     LOG_LEVEL: "info",
     AWS_LAMBDA_LOG_FORMAT: "JSON",
-    ...candidate.env,
+    ...Object.fromEntries(
+      Object.entries(candidate.env).map(([key, value]) => [
+        key,
+        value === OTLP_RECEIVER ? (input.otlpEndpoint ?? "http://127.0.0.1:4318") : value,
+      ]),
+    ),
   };
 }

@@ -4,12 +4,11 @@
  * and printing JavaScriptCore's heap statistics first. Never compiled into `bootstrap`.
  */
 import { heapStats } from "bun:jsc";
-import { handle, init } from "../main.ts";
+import { handle, init, type AppDeps } from "../main.ts";
 import { startRuntime, type Handler } from "../runtime/index.ts";
-import type { SkillDeps } from "../skill/index.ts";
 
 /** main's handler, counting answers; after the `limit`th the process reports and exits. */
-function countAnswers(limit: number): Handler<SkillDeps> {
+function countAnswers(limit: number): Handler<AppDeps> {
   let done = 0;
   return async (event, context, deps) => {
     const answer = await handle(event, context, deps);

@@ -336,6 +336,7 @@ async function startSandbox(
     taskRoot: context.runDir,
     path: process.env["PATH"] ?? "/usr/bin:/bin",
     skillId: LOCAL_SKILL_ID,
+    otlpEndpoint: context.backends.otlp.endpoint,
   });
   if (concurrency !== undefined && concurrency > 1) {
     env["AWS_LAMBDA_MAX_CONCURRENCY"] = String(concurrency);

@@ -11,7 +11,15 @@ export {
 } from "./errors.ts";
 export type { ClientErrorDetails } from "./errors.ts";
 export { createJsonClient, DEFAULT_MAX_BODY_BYTES, formatUserAgent } from "./json-client.ts";
-export type { Budget, FetchLike, JsonClient, JsonClientOptions, JsonRequest, JsonResult } from "./json-client.ts";
+export type {
+  Budget,
+  ClientTrace,
+  FetchLike,
+  JsonClient,
+  JsonClientOptions,
+  JsonRequest,
+  JsonResult,
+} from "./json-client.ts";
 export { redactSecrets, sanitizeError } from "./redact.ts";
 export { backoffDelay, createRetryPolicy, isRetryableStatus, parseRetryAfter, planRetry } from "./retry-policy.ts";
 export type { AttemptFailure, RetryDecision, RetryOptions, RetryPolicy } from "./retry-policy.ts";

@@ -19,6 +19,16 @@ export interface Budget {
   readonly deadline: number;
   /** The invocation's logger; clients log through it so lines carry the requestId (default: the client's). */
   readonly log?: Logger | undefined;
+  /** Present when tracing is on: the call gets a client span and sends its `traceparent`. */
+  readonly trace?: ClientTrace | undefined;
+}
+
+/** Starts a client span per call (declared here so the HTTP room imports no tracer). */
+export interface ClientTrace {
+  startClientSpan(
+    operation: string,
+    url: string,
+  ): { readonly traceparent: string; end(status: number | undefined, error: unknown): void };
 }
 
 /** The subset of `fetch` we call; `globalThis.fetch` fits, and so does a test double. */
@@ -170,19 +180,19 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
     };
     if (request.searchParams !== undefined) kyOptions.searchParams = { ...request.searchParams };
     if (request.headers !== undefined) kyOptions.headers = { ...request.headers };
+    // One span per call, retries included; the URL recorded has no query (TfL's key travels there).
+    const span = request.budget.trace?.startClientSpan(operation, `${options.baseUrl}${request.path}`);
+    if (span !== undefined) kyOptions.headers = { ...request.headers, traceparent: span.traceparent };
 
     try {
       api ??= createApi();
       const response = await api.get(request.path, kyOptions);
       const body = call.body ?? new Uint8Array(0);
-      return {
-        data: parseJsonBody(decoder.decode(body), request.schema, operation, response.status, call.attempts),
-        status: response.status,
-        headers: response.headers,
-        attempts: call.attempts,
-      };
+      const data = parseJsonBody(decoder.decode(body), request.schema, operation, response.status, call.attempts);
+      span?.end(response.status, undefined);
+      return { data, status: response.status, headers: response.headers, attempts: call.attempts };
     } catch (error) {
-      throw toClientError(error, {
+      const failure = toClientError(error, {
         operation,
         budgetMs,
         call,
@@ -190,6 +200,8 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
         secrets,
         maxBodyBytes,
       });
+      span?.end((failure as { status?: number }).status, failure);
+      throw failure;
     } finally {
       clearTimeout(timer);
       call.body = undefined;

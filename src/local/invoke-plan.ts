@@ -36,6 +36,7 @@ Run:
 Output:
   --json               also print the raw response JSON
   --logs               also print the function's own log lines, between START and END
+  --traces             export traces to a local OTLP receiver and print each invocation's spans as a tree
   --dry-run            print the plan (binaries, environment, event) and run nothing
   -h, --help           this text`;
 
@@ -68,6 +69,8 @@ export interface InvokePlan {
   readonly live: boolean;
   readonly json: boolean;
   readonly logs: boolean;
+  /** Export traces to a local OTLP receiver and print the spans. */
+  readonly traces: boolean;
   readonly dryRun: boolean;
   readonly timeoutMs: number;
   readonly memorySizeMb: number;
@@ -99,6 +102,7 @@ export function parseInvokeArgs(argv: readonly string[], hostArch: Arch): Invoke
       dist: { type: "string" },
       json: { type: "boolean" },
       logs: { type: "boolean" },
+      traces: { type: "boolean" },
       "dry-run": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -120,6 +124,7 @@ export function parseInvokeArgs(argv: readonly string[], hostArch: Arch): Invoke
     live,
     json: values.json === true,
     logs: values.logs === true,
+    traces: values.traces === true,
     dryRun: values["dry-run"] === true,
     timeoutMs: parseCountOption("timeout", values.timeout, 10, 1, 900) * 1000,
     memorySizeMb: parseCountOption("memory", values.memory, 512, 128, 10_240),
@@ -209,6 +214,18 @@ export function buildFunctionEnv(
     }
   }
   return env;
+}
+
+/**
+ * What `--traces` adds to the function's environment: the local receiver as the OTLP endpoint, and
+ * a longer export wait than the deployed default (arm64 runs under qemu here).
+ */
+export function traceEnv(endpoint: string): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_SERVICE_NAME: "london-travel-local",
+    OTEL_EXPORTER_OTLP_TIMEOUT: "2000",
+  };
 }
 
 /** The skill id an event carries (`context.System.application`, then `session.application`). */

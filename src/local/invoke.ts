@@ -10,12 +10,14 @@ import type { Arch } from "./compare-report.ts";
 import { buildEvent, requestNameOf } from "./events.ts";
 import { startFakeBackends, type FakeBackends } from "./fake-backends.ts";
 import { invokeConcurrently } from "./invoke-concurrent.ts";
+import { renderSpanTree, startFakeOtlpReceiver, type FakeOtlpReceiver } from "./fake-otlp-receiver.ts";
 import {
   buildFunctionEnv,
   chooseSkillId,
   INVOKE_USAGE,
   parseInvokeArgs,
   redactEnv,
+  traceEnv,
   type EventSource,
   type InvokePlan,
 } from "./invoke-plan.ts";
@@ -126,9 +128,11 @@ export async function runInvoke(argv: readonly string[], deps: InvokeDeps): Prom
     checkRunnable(command.archs, command.distDir, deps);
   }
   const backends = command.live ? undefined : startFakeBackends();
+  const receiver = command.traces && !command.dryRun ? startFakeOtlpReceiver() : undefined;
   try {
     const urls = backends === undefined ? undefined : { tflApiUrl: backends.url, skillApiUrl: backends.url };
     const env = buildFunctionEnv(command, urls, chooseSkillId(command, event.parsed), deps.env);
+    if (command.traces) Object.assign(env, traceEnv(receiver?.endpoint ?? "http://127.0.0.1:4318"));
     if (command.dryRun) {
       deps.io.out(JSON.stringify(dryRunPlan(command, env, event, deps.hostArch), null, 2));
       return 0;
@@ -138,11 +142,12 @@ export async function runInvoke(argv: readonly string[], deps: InvokeDeps): Prom
       failures +=
         command.concurrency !== undefined
           ? await invokeConcurrently(command, command.concurrency, arch, env, event, deps)
-          : await invokeOneBuild(command, arch, env, event, backends, deps);
+          : await invokeOneBuild(command, arch, env, event, backends, deps, receiver);
     }
     return failures === 0 ? 0 : 1;
   } finally {
     await backends?.stop();
+    await receiver?.stop();
   }
 }
 
@@ -174,6 +179,7 @@ async function invokeOneBuild(
   event: LoadedEvent,
   backends: FakeBackends | undefined,
   deps: InvokeDeps,
+  receiver?: FakeOtlpReceiver,
 ): Promise<number> {
   const binary = binaryPath(plan.distDir, arch);
   const emulation = emulationFor(arch, deps.hostArch);
@@ -190,6 +196,7 @@ async function invokeOneBuild(
   try {
     for (let index = 0; index < plan.repeat; index += 1) {
       const seen = backends?.requests.length ?? 0;
+      const exported = receiver?.exports.length ?? 0;
       const result = await fn.invoke(event.send());
       const calls = (backends?.requests.slice(seen) ?? []).map(
         (request) => `${request.method} ${request.path} → ${request.status}`,
@@ -207,6 +214,10 @@ async function invokeOneBuild(
         );
       } else {
         deps.io.out(reportLine(result, emulation));
+      }
+      if (receiver !== undefined) {
+        const spans = receiver.exports.slice(exported).flatMap((received) => received.spans);
+        deps.io.out(spans.length === 0 ? "Spans: none received\n" : `Spans:\n${renderSpanTree(spans)}\n`);
       }
     }
   } finally {

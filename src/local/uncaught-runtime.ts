@@ -8,10 +8,10 @@ import { secretsInEnvironment } from "../config.ts";
 import { handle, init } from "../main.ts";
 import { startRuntime } from "../runtime/index.ts";
 import type { Handler } from "../runtime/index.ts";
-import type { SkillDeps } from "../skill/index.ts";
+import type { AppDeps } from "../main.ts";
 
 /** `{"uncaught": "exception"}` or `{"uncaught": "rejection"}`; any other event goes to the skill. */
-export const handleOrFail: Handler<SkillDeps> = (event, context, deps) => {
+export const handleOrFail: Handler<AppDeps> = (event, context, deps) => {
   const kind = typeof event === "object" && event !== null ? (event as { uncaught?: unknown }).uncaught : undefined;
   const message = `nobody caught this: app_key=${process.env["TFL_APP_KEY"] ?? ""}`;
   if (kind === "exception") {

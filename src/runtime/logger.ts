@@ -24,6 +24,12 @@ export interface Logger {
 /** The runtime's logger: a Logger whose children carry fixed fields such as `requestId`. */
 export interface RuntimeLogger extends Logger {
   child(fields: Record<string, unknown>): RuntimeLogger;
+  /**
+   * Adds literal secrets that only init discovers (values read from Secrets Manager, the session
+   * token) to redact from every line of this logger, its parent and children, and, under
+   * startRuntime, from the errors posted to Lambda.
+   */
+  redact(secrets: readonly string[]): void;
 }
 
 /** Options of createLogger; `write` receives each line without its trailing newline. */
@@ -142,6 +148,10 @@ class StructuredLogger implements RuntimeLogger {
 
   child(fields: Record<string, unknown>): RuntimeLogger {
     return new StructuredLogger(this.#sink, { ...this.#bindings, ...fields });
+  }
+
+  redact(secrets: readonly string[]): void {
+    this.#sink.redact.add(secrets);
   }
 
   #emit(level: string, event: string, fields: Record<string, unknown> | undefined): void {

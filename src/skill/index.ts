@@ -1,4 +1,6 @@
 /** The Alexa skill room's public surface; `src/main.ts` imports only from here. */
+export { describeRequest } from "./describe-request.ts";
+export type { RequestAttributes } from "./describe-request.ts";
 export { handleAlexaRequest, parseAlexaEvent } from "./handler.ts";
 export { InvalidRequestError, SkillIdMismatchError } from "./errors.ts";
 export type {
@@ -8,6 +10,7 @@ export type {
   PreferencesResult,
   SkillDeps,
   SkillInvocation,
+  TracePort,
   TflDisruption,
   TflLine,
   TflLineStatus,

@@ -37,6 +37,16 @@ export interface Budget {
   readonly deadline: number;
   /** The invocation's logger, so the client's lines carry the invocation's requestId. */
   readonly log: Logger;
+  /** Where the client records its call when tracing is on; the skill only passes it along. */
+  readonly trace?: TracePort | undefined;
+}
+
+/** Starts a client span for one downstream call; its `traceparent` goes out with the request. */
+export interface TracePort {
+  startClientSpan(
+    operation: string,
+    url: string,
+  ): { readonly traceparent: string; end(status: number | undefined, error: unknown): void };
 }
 
 /** The TfL Unified API calls the intents make. */
@@ -70,4 +80,6 @@ export interface SkillDeps {
 export interface SkillInvocation {
   readonly log: Logger;
   readonly deadline: number;
+  /** Present when tracing is on; handed to every port call. */
+  readonly trace?: TracePort | undefined;
 }

@@ -126,6 +126,7 @@ describe("planBench", () => {
       ["bootstrap", ["dist/bench/exec/bootstrap/bootstrap"], {}],
       ["bootstrap-smol", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_OPTIONS: "--smol" }],
       ["bootstrap-noftl", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
+      ["bootstrap-traced", ["dist/bench/exec/bootstrap/bootstrap"], { OTEL_EXPORTER_OTLP_ENDPOINT: "$OTLP_RECEIVER" }],
       ["floor", ["dist/bench/exec/floor/bootstrap"], {}],
       ["floor-noftl", ["dist/bench/exec/floor/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
       ["floor-bare", ["dist/bench/exec/floor-bare/bootstrap"], {}],
@@ -141,6 +142,7 @@ describe("planBench", () => {
         bootstrap: 10_000,
         "bootstrap-smol": 10_000,
         "bootstrap-noftl": 10_000,
+        "bootstrap-traced": 1_000,
         floor: 10_000,
         "floor-noftl": 1_000,
         "floor-bare": 10_000,
@@ -205,6 +207,7 @@ describe("planBench", () => {
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
+      "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/floor/bootstrap",
       "dist/bench/exec/floor/bootstrap",
       "dist/bench/exec/floor-bare/bootstrap",
@@ -256,4 +259,18 @@ test("gives a candidate Lambda's environment, the skill's settings and its own a
     BUN_OPTIONS: "--smol",
   });
   expect(env).not.toHaveProperty("HOME");
+});
+
+test("points the traced candidate at the bench's OTLP receiver", () => {
+  const traced = planBench(input()).candidates.find((candidate) => candidate.id === "bootstrap-traced");
+  if (traced === undefined) throw new Error("expected the traced candidate");
+  const env = functionEnvironment(traced, {
+    runtimeApi: "127.0.0.1:9001",
+    backendUrl: "http://127.0.0.1:9002/",
+    taskRoot: "/tmp/task",
+    path: "/usr/bin",
+    skillId: "amzn1.ask.skill.test",
+    otlpEndpoint: "http://127.0.0.1:9003",
+  });
+  expect(env["OTEL_EXPORTER_OTLP_ENDPOINT"]).toBe("http://127.0.0.1:9003");
 });

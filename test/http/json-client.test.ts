@@ -372,3 +372,74 @@ describe("secrets", () => {
     expect(errorSurface(error)).not.toContain("app_key");
   });
 });
+
+describe("tracing hooks", () => {
+  function recordingTrace() {
+    const spans: Array<{ operation: string; url: string; ended: Array<[number | undefined, string | undefined]> }> = [];
+    return {
+      spans,
+      startClientSpan(operation: string, url: string) {
+        const span = { operation, url, ended: [] as Array<[number | undefined, string | undefined]> };
+        spans.push(span);
+        return {
+          traceparent: `00-${"a".repeat(32)}-${String(spans.length).padStart(16, "0")}-01`,
+          end: (status: number | undefined, error: unknown) =>
+            span.ended.push([status, error instanceof Error ? error.name : undefined]),
+        };
+      },
+    };
+  }
+
+  test("without a trace no traceparent is sent", async () => {
+    server.route("GET", "/x", json([]));
+    await get(client(), "x");
+    expect(server.requests[0]?.headers["traceparent"]).toBeUndefined();
+  });
+
+  test("one span per call, retries included, whose traceparent every attempt carries; the URL has no query", async () => {
+    server.route("GET", "/x", status(503), json([{ id: "a" }]));
+    const trace = recordingTrace();
+    await client().getJson({
+      path: "x",
+      operation: "GET x",
+      schema: ItemsSchema,
+      budget: { deadline: Date.now() + 1_500, trace },
+      searchParams: { app_key: KEY_MARKER },
+      headers: { authorization: "Bearer t" },
+    });
+    expect(trace.spans).toEqual([{ operation: "GET x", url: `${server.url}x`, ended: [[200, undefined]] }]);
+    expect(server.requests.map((request) => request.headers["traceparent"])).toEqual([
+      `00-${"a".repeat(32)}-0000000000000001-01`,
+      `00-${"a".repeat(32)}-0000000000000001-01`,
+    ]);
+    expect(server.requests[0]?.headers["authorization"]).toBe("Bearer t");
+  });
+
+  test("a failed call ends its span with the status and the error", async () => {
+    server.route("GET", "/x", status(404));
+    const trace = recordingTrace();
+    await failure(
+      client().getJson({
+        path: "x",
+        operation: "GET x",
+        schema: ItemsSchema,
+        budget: { deadline: Date.now() + 1_500, trace },
+      }),
+    );
+    expect(trace.spans[0]?.ended).toEqual([[404, "UpstreamError"]]);
+  });
+
+  test("an answer that fails validation ends its span with the schema error", async () => {
+    server.route("GET", "/x", json({ not: "a list" }));
+    const trace = recordingTrace();
+    await failure(
+      client().getJson({
+        path: "x",
+        operation: "GET x",
+        schema: ItemsSchema,
+        budget: { deadline: Date.now() + 1_500, trace },
+      }),
+    );
+    expect(trace.spans[0]?.ended).toEqual([[200, "UpstreamSchemaError"]]);
+  });
+});

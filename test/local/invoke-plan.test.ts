@@ -31,6 +31,7 @@ describe("arguments", () => {
       live: false,
       json: false,
       logs: false,
+      traces: false,
       dryRun: false,
       timeoutMs: 10_000,
       memorySizeMb: 512,
@@ -60,6 +61,7 @@ describe("arguments", () => {
     [["--concurrency", "1"], { concurrency: 1, repeat: 200 }],
     [["--concurrency", "16", "--repeat", "1000"], { concurrency: 16, repeat: 1000 }],
     [["--json", "--logs", "--dry-run", "--live"], { json: true, logs: true, dryRun: true, live: true }],
+    [["--traces"], { traces: true }],
     [["--timeout", "3", "--memory", "1024"], { timeoutMs: 3000, memorySizeMb: 1024 }],
     [["--skill-id", "amzn1.ask.skill.x", "--dist", "out/"], { skillId: "amzn1.ask.skill.x", distDir: "out/" }],
   ])("reads the arguments %j", (argv, expected) => {

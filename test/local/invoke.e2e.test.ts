@@ -318,3 +318,30 @@ describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run inv
     );
   }, 20_000);
 });
+
+describe("bun run invoke --traces", () => {
+  const reason = skipReason("x86_64", "invoke --traces");
+  (reason === undefined ? test : test.skip)(
+    "prints each invocation's spans as a tree: the invocation, the skill request, the TfL call",
+    async () => {
+      const io = captureIo();
+      const code = await runCli(
+        () =>
+          runInvoke(["--traces", "--arch", "x86_64", "--dist", DIST], {
+            io,
+            env: {},
+            hostArch: hostArch(),
+            qemuAvailable,
+          }),
+        INVOKE_USAGE,
+        io,
+      );
+      expect(code).toBe(0);
+      const out = io.stdout();
+      expect(out).toMatch(/Spans:\ntrace [0-9a-f]{32}\nlondon-travel-local \(server, [\d.]+ ms\)/);
+      expect(out).toMatch(/\n {2}Skill Request \(internal, [\d.]+ ms\)\n {6}alexa\.request\.type=IntentRequest/);
+      expect(out).toMatch(/\n {4}GET Line\/victoria\/Status \(client, [\d.]+ ms\)/);
+    },
+    30_000,
+  );
+});

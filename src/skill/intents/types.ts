@@ -19,7 +19,7 @@ export type IntentHandler = (
   invocation: SkillInvocation,
 ) => AlexaResponse | Promise<AlexaResponse>;
 
-/** The budget handed to every port call: the invocation's deadline, nothing more. */
+/** The budget handed to every port call: the invocation's deadline, logger and trace. */
 export function budgetFor(invocation: SkillInvocation): Budget {
-  return { deadline: invocation.deadline, log: invocation.log };
+  return { deadline: invocation.deadline, log: invocation.log, trace: invocation.trace };
 }
