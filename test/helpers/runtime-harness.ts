@@ -2,8 +2,8 @@
  * Shared harness for tests that drive the Runtime API: an emulator that is always stopped, a log
  * capture, and the in-process loop with an exit that throws instead of ending the test process.
  */
-import { startRuntimeApiEmulator } from "../../src/local/emulator.ts";
-import type { RuntimeApiEmulator, RuntimeApiEmulatorOptions } from "../../src/local/emulator.ts";
+import { startRuntimeApiEmulator } from "../../src/dev/base/emulator.ts";
+import type { RuntimeApiEmulator, RuntimeApiEmulatorOptions } from "../../src/dev/base/emulator.ts";
 import { startRuntime } from "../../src/runtime/index.ts";
 import type { Handler, Init, RuntimeOptions } from "../../src/runtime/index.ts";
 

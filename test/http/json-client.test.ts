@@ -23,7 +23,7 @@ import {
   text,
 } from "../helpers/http-server.ts";
 import type { FakeHttpServer } from "../helpers/http-server.ts";
-import { errorSurface } from "./capture-log.ts";
+import { errorSurface } from "../helpers/capture-log.ts";
 
 const KEY_MARKER = "KEY-MARKER-4c1e9b7d";
 const ItemsSchema = v.array(v.object({ id: v.string() }));

@@ -11,7 +11,7 @@ import {
   resolveLine,
   type LineQuery,
 } from "../../src/skill/lines.ts";
-import { buildLineSlotValues } from "../../src/tools/model/index.ts";
+import { buildLineSlotValues } from "../../src/dev/model/index.ts";
 import { ALL_LINE_IDS, CARD_TITLES } from "../helpers/lines.ts";
 
 /** What a query points at: a TfL line id, or the Overground mode. */

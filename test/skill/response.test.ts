@@ -8,7 +8,7 @@ import {
   type AlexaResponse,
 } from "../../src/skill/response.ts";
 import { findLine } from "../../src/skill/lines.ts";
-import { findSsmlProblem } from "./speech/ssml-checks.ts";
+import { findSsmlProblem } from "../helpers/ssml-checks.ts";
 
 function jsonSize(response: AlexaResponse): number {
   return Buffer.byteLength(JSON.stringify(response), "utf8");
