@@ -6,13 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { binaryPath } from "../src/dev/base/builds.ts";
-import { spawnBootstrap, type BootstrapProcess, type LambdaArch } from "../src/dev/base/bootstrap-process.ts";
+import type { Arch } from "../src/dev/base/arch.ts";
+import { spawnBootstrap, type BootstrapProcess } from "../src/dev/base/bootstrap-process.ts";
 import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulator } from "../src/dev/base/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID, type EventKind, type EventOptions } from "../src/dev/base/events.ts";
 import { RECORDED_ACCESS_TOKEN, startFakeBackends, type FakeBackends } from "../src/dev/base/fake-backends.ts";
 import { DIST, skipReason } from "./dev/helpers/builds.ts";
 
-const ARCHS: readonly LambdaArch[] = ["x86_64", "arm64"];
+const ARCHS: readonly Arch[] = ["x86_64", "arm64"];
 const FIXED_ID = "00000000-0000-4000-8000-000000000000";
 const TFL_APP_KEY = "e2e-marker-app-key-7f3a";
 
@@ -70,7 +71,7 @@ interface Run {
   readonly startToFirstNextMs: number;
 }
 
-const runs = new Map<LambdaArch, Run>();
+const runs = new Map<Arch, Run>();
 let backends: FakeBackends;
 
 function eventOf(step: Step): { event: unknown; rawBody?: string } {
@@ -79,7 +80,7 @@ function eventOf(step: Step): { event: unknown; rawBody?: string } {
   return { event: buildEvent(step.kind, { ...fixed, ...step.options }) };
 }
 
-async function serveSequence(arch: LambdaArch): Promise<Run> {
+async function serveSequence(arch: Arch): Promise<Run> {
   const emulator = await startRuntimeApiEmulator({ timeoutMs: 20_000 });
   const started = performance.now();
   const process = spawnBootstrap({
@@ -204,7 +205,7 @@ for (const arch of ARCHS) {
 
 const bothBuilt = ARCHS.every((arch) => skipReason(arch, "byte-identical comparison") === undefined);
 (bothBuilt ? test : test.skip)("answers byte-identically on x86_64 and arm64", () => {
-  const bodies = (arch: LambdaArch): string[] =>
+  const bodies = (arch: Arch): string[] =>
     runs
       .get(arch)!
       .outcomes.map((outcome) =>

@@ -14,3 +14,7 @@ export type {
   TflPort,
 } from "./ports.ts";
 export type { AlexaResponse } from "./response.ts";
+// Alexa's limits and the line catalogue, for the dev tools that check answers and publish the model.
+export { ALEXA_RESPONSE_BUDGET_BYTES } from "./response.ts";
+export { MAX_SSML_LENGTH } from "./speech/ssml.ts";
+export { DISRUPTION_MODES, LINES, OVERGROUND_MODE, OVERGROUND_SLOT } from "./lines.ts";

@@ -5,14 +5,12 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import { arch as processArch, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-
-/** The two Lambda architectures, named as Lambda names them. */
-export type LambdaArch = "x86_64" | "arm64";
+import type { Arch } from "./arch.ts";
 
 /** Options of spawnBootstrap; `env` is added on top of (and may override) Lambda's variables. */
 export interface SpawnBootstrapOptions {
   readonly binary: string;
-  readonly arch: LambdaArch;
+  readonly arch: Arch;
   /** AWS_LAMBDA_RUNTIME_API, e.g. the emulator's address. */
   readonly runtimeApi: string;
   readonly env?: Record<string, string> | undefined;
@@ -42,7 +40,7 @@ const AARCH64_SYSROOT = "/usr/aarch64-linux-gnu";
 const LAMBDA_PATH = "/usr/local/bin:/usr/bin/:/bin:/opt/bin";
 
 /** The host as a Lambda architecture. */
-export function hostArch(): LambdaArch {
+export function hostArch(): Arch {
   return processArch() === "arm64" ? "arm64" : "x86_64";
 }
 

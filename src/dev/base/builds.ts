@@ -1,7 +1,7 @@
 /** Where `bun run build` puts each build, and whether a build can run on this host. */
 import { existsSync } from "node:fs";
 import { LocalRunError } from "./cli-support.ts";
-import type { Arch } from "../compare/compare-report.ts";
+import type { Arch } from "./arch.ts";
 import { emulationFor } from "./session.ts";
 
 /** The path of one build's executable: `dist/<arch>/bootstrap`. */

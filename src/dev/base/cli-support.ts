@@ -4,7 +4,7 @@
  * aesthetics.md §7).
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { Arch } from "../compare/compare-report.ts";
+import type { Arch } from "./arch.ts";
 
 /** A command line we cannot act on; the CLI prints the message and the usage, and exits 2. */
 export class UsageError extends Error {

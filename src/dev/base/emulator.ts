@@ -20,8 +20,7 @@
  * SIGCONT) and 9 (START/END/REPORT lines), which belong to the process-level callers.
  */
 
-/** Lambda's buffered response limit: 6 MiB + 100 bytes (runtime.md §1.6); kept apart from src/runtime on purpose. */
-export const MAX_RESPONSE_BYTES = 6_291_556;
+import { MAX_RESPONSE_BYTES } from "../../runtime/index.ts";
 
 /** Options of startRuntimeApiEmulator. */
 export interface RuntimeApiEmulatorOptions {

@@ -5,7 +5,7 @@
  * it, and the next invocation starts a new sandbox (runtime.md §1.10, §3.4 items 5-6).
  */
 import { hostArch, spawnBootstrap, type BootstrapProcess } from "./bootstrap-process.ts";
-import type { Arch } from "../compare/compare-report.ts";
+import type { Arch } from "./arch.ts";
 import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulator } from "./emulator.ts";
 import { billedDurationMs, kibToMb, type InvocationReport } from "./report-line.ts";
 

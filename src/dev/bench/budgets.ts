@@ -2,7 +2,7 @@
  * The product's performance budgets (product.md "Budgets", which supersede issue 6's numbers),
  * judged from one run's results. Printed as met or missed; never a test assertion.
  */
-import { formatBytes } from "../build/index.ts";
+import { formatBytes } from "../base/format.ts";
 import { FLOOR_IDS, type CandidateId } from "./plan.ts";
 import type { BenchResults, StartResult } from "./results.ts";
 import { ratio } from "./stats.ts";

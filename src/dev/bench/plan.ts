@@ -4,7 +4,7 @@
  */
 import { RECOMMENDED_FUNCTION_ENV } from "../base/function-env.ts";
 import { posix } from "node:path";
-import { COMPILE_FLAGS, planBuild, type BuildPlan, type CompileStep, type ZipStep } from "../build/index.ts";
+import { COMPILE_FLAGS, planBuild, type BuildPlan, type CompileStep, type ZipStep } from "../base/build-plan.ts";
 import type { BenchSettings } from "./args.ts";
 
 /** Every candidate the bench knows, in the order tables list them. */

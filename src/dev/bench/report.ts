@@ -2,7 +2,7 @@
  * The bench's Markdown: machine, starts, latency, memory, size, build time and budgets, as tables
  * that paste into the README unchanged. Pure text from results, so the exact output is tested.
  */
-import { formatBytes } from "../build/index.ts";
+import { formatBytes } from "../base/format.ts";
 import { formatKib, formatMs, formatSignedKib, type BudgetOutcome } from "./budgets.ts";
 import { FLOOR_IDS, REQUEST_KINDS, type CandidateId } from "./plan.ts";
 import type { BenchResults, CandidateInfo, MachineInfo, StartResult } from "./results.ts";

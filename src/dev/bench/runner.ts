@@ -10,13 +10,9 @@ import { LocalRunError } from "../base/cli-support.ts";
 import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulator } from "../base/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID, type AlexaEvent } from "../base/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../base/fake-backends.ts";
-import {
-  LAMBDA_ZIP_LIMIT_BYTES,
-  runCommand,
-  zipSingleFileAsync,
-  type CompileStep,
-  type ZipStep,
-} from "../build/index.ts";
+import { LAMBDA_ZIP_LIMIT_BYTES, type CompileStep, type ZipStep } from "../base/build-plan.ts";
+import { runCommand } from "../base/process.ts";
+import { zipSingleFileAsync } from "../base/zip.ts";
 import { startBenchBackends, type BenchBackends } from "./backends.ts";
 import { readMachine } from "./machine.ts";
 import {
@@ -31,7 +27,7 @@ import {
   type CandidateId,
   type RequestKind,
 } from "./plan.ts";
-import { readProcessMemory, spawnCandidate, type CandidateProcess } from "./process.ts";
+import { readProcessMemory, spawnCandidate, type CandidateProcess } from "../base/process.ts";
 import type {
   BenchResults,
   BuildResult,

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
-import { ARCHS, type Arch } from "./plan.ts";
+import { ARCHS, type Arch } from "../base/build-plan.ts";
 
 /** What `build.ts` was asked to do. */
 export type BuildCommand =

@@ -4,7 +4,7 @@
  */
 export { BUILD_USAGE, parseBuildArgs, type BuildCommand } from "./args.ts";
 export { CompileError, UsageError, ZipTooLargeError } from "./errors.ts";
-export { formatBytes, formatDuration, formatSizeTable, formatStepLine, type SizeRow } from "./format.ts";
+export { formatBytes, formatDuration, formatSizeTable, formatStepLine, type SizeRow } from "../base/format.ts";
 export {
   ArtefactSchema,
   BuildManifestSchema,
@@ -14,7 +14,7 @@ export {
   type Artefact,
   type ArtefactRecord,
   type BuildManifest,
-} from "./manifest.ts";
+} from "../base/manifest.ts";
 export {
   ARCHS,
   BUN_TARGETS,
@@ -34,8 +34,9 @@ export {
   type ManifestStep,
   type PlanBuildOptions,
   type ZipStep,
-} from "./plan.ts";
-export { readCommit, runBuild, runCommand, type BuildDeps, type BuildResult, type CommandResult } from "./run.ts";
+} from "../base/build-plan.ts";
+export { readCommit, runBuild, type BuildDeps, type BuildResult } from "./run.ts";
+export { runCommand, type CommandResult } from "../base/process.ts";
 export {
   assertZipFits,
   toLocalDate,
@@ -45,4 +46,4 @@ export {
   type ZipEntryOptions,
   type ZipWorkerReply,
   type ZipWorkerRequest,
-} from "./zip.ts";
+} from "../base/zip.ts";

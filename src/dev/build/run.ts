@@ -5,16 +5,17 @@
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { CompileError } from "./errors.ts";
-import { formatStepLine } from "./format.ts";
-import { createManifest, serializeManifest, sha256Hex, type ArtefactRecord, type BuildManifest } from "./manifest.ts";
-import type { BuildPlan, BuildStep, CompileStep, ManifestStep, ZipStep } from "./plan.ts";
-import { assertZipFits, zipSingleFileAsync } from "./zip.ts";
-
-/** Result of running a command: exit code and its stdout and stderr together. */
-export interface CommandResult {
-  readonly exitCode: number;
-  readonly output: string;
-}
+import { formatStepLine } from "../base/format.ts";
+import {
+  createManifest,
+  serializeManifest,
+  sha256Hex,
+  type ArtefactRecord,
+  type BuildManifest,
+} from "../base/manifest.ts";
+import type { BuildPlan, BuildStep, CompileStep, ManifestStep, ZipStep } from "../base/build-plan.ts";
+import { runCommand, type CommandResult } from "../base/process.ts";
+import { assertZipFits, zipSingleFileAsync } from "../base/zip.ts";
 
 /** Everything `runBuild` reaches outside itself; tests replace `runCommand` with a fake compiler. */
 export interface BuildDeps {
@@ -70,17 +71,6 @@ export async function runBuild(plan: BuildPlan, deps: BuildDeps): Promise<BuildR
         return step.output;
     }
   }
-}
-
-/** Runs a command with both output streams captured; the real `runCommand`. */
-export async function runCommand(argv: readonly string[], cwd: string): Promise<CommandResult> {
-  const child = Bun.spawn([...argv], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { exitCode, output: `${stdout}${stderr}` };
 }
 
 /** `git rev-parse HEAD`, or null when there is no git, no checkout or no commit yet. */

@@ -3,12 +3,10 @@
  * peer-skill.md §9.5), for our two builds: pure summaries of local runs or of REPORT logs, and the
  * Markdown and JSON renderings of the same rows.
  */
+import type { Arch } from "../base/arch.ts";
 import type { InvocationReport } from "../base/report-line.ts";
 import type { ParsedReports } from "../base/report-parser.ts";
 import { percentChange, summarise, type SampleStats } from "../base/stats.ts";
-
-/** The two Lambda architectures we build. */
-export type Arch = "x86_64" | "arm64";
 
 /** Everything the table shows for one architecture. */
 export interface ArchResult {

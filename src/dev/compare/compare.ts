@@ -4,6 +4,7 @@
  */
 import { appendFile, stat } from "node:fs/promises";
 import { cpus } from "node:os";
+import { ARCHS, type Arch } from "../base/arch.ts";
 import { hostArch, qemuAvailable } from "../base/bootstrap-process.ts";
 import { LocalRunError, processIo, runCli, type LocalCliDeps } from "../base/cli-support.ts";
 import { COMPARE_USAGE, parseCompareArgs, type LocalComparePlan, type LogsComparePlan } from "./compare-plan.ts";
@@ -12,7 +13,6 @@ import {
   renderCompareTable,
   summariseLocalRuns,
   summariseReports,
-  type Arch,
   type ArchResult,
   type ColdStartSample,
   type LocalMeasurements,
@@ -20,7 +20,7 @@ import {
 import { buildEvent, LOCAL_SKILL_ID } from "../base/events.ts";
 import { startFakeBackends, type FakeBackends } from "../base/fake-backends.ts";
 import { binaryPath, checkRunnable, zipPath } from "../base/builds.ts";
-import { buildFunctionEnv } from "../invoke/invoke-plan.ts";
+import { buildFunctionEnv } from "../base/function-env.ts";
 import { parseReportLines } from "../base/report-parser.ts";
 import { createLocalFunction, emulationFor } from "../base/session.ts";
 import { listZipEntries } from "./zip-entries.ts";
@@ -28,7 +28,6 @@ import { listZipEntries } from "./zip-entries.ts";
 /** What the CLI reads from its surroundings; tests pass their own. */
 export type CompareDeps = LocalCliDeps;
 
-const ARCHS: readonly Arch[] = ["x86_64", "arm64"];
 // Function timeout for measurement runs; generous because emulated cold starts are slow.
 const MEASURE_TIMEOUT_MS = 30_000;
 

@@ -2,9 +2,8 @@
  * `bun run invoke`: the pure half. Arguments become a plan (which binaries, which event, which
  * backends); the plan and the backends' URLs become the function's environment. `invoke.ts` does the I/O.
  */
-import { RECOMMENDED_FUNCTION_ENV } from "../base/function-env.ts";
 import { parseArchOption, parseCliArgs, parseCountOption, UsageError } from "../base/cli-support.ts";
-import type { Arch } from "../compare/compare-report.ts";
+import type { Arch } from "../base/arch.ts";
 import { EVENT_KINDS, isEventKind, LOCAL_SKILL_ID, type EventKind } from "../base/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../base/fake-backends.ts";
 
@@ -143,53 +142,6 @@ function parseEventSource(
     return { source: "kind", kind: intent, accessToken };
   }
   return { source: "kind", kind: intent };
-}
-
-/** The URLs of the local fakes, or undefined for `--live`. */
-export interface BackendUrls {
-  readonly tflApiUrl: string;
-  readonly skillApiUrl: string;
-}
-
-// Passed through from the caller's environment when set: credentials for --live and log settings.
-const PASSED_THROUGH = ["AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL", "LOG_LEVEL"] as const;
-const LIVE_ONLY = ["TFL_APP_ID", "TFL_APP_KEY"] as const;
-
-/**
- * The function's own configuration (on top of the Lambda variables spawnBootstrap sets): the fakes'
- * URLs offline, TfL's default and the caller's TfL credentials live, and the skill id to verify.
- */
-export function buildFunctionEnv(
-  plan: Pick<InvokePlan, "live" | "memorySizeMb">,
-  backends: BackendUrls | undefined,
-  skillId: string | undefined,
-  callerEnv: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  // The function as we recommend deploying it, so local figures are the ones Lambda would show.
-  const env: Record<string, string> = {
-    ...RECOMMENDED_FUNCTION_ENV,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(plan.memorySizeMb),
-  };
-  if (skillId === undefined) {
-    env["VERIFY_SKILL_ID"] = "false";
-  } else {
-    env["SKILL_ID"] = skillId;
-    env["VERIFY_SKILL_ID"] = "true";
-  }
-  if (!plan.live) {
-    if (backends === undefined) {
-      throw new UsageError("an offline run needs the local TfL and skill API fakes");
-    }
-    env["TFL_API_URL"] = backends.tflApiUrl;
-    env["SKILL_API_URL"] = backends.skillApiUrl;
-  }
-  for (const name of [...PASSED_THROUGH, ...(plan.live ? LIVE_ONLY : [])]) {
-    const value = callerEnv[name];
-    if (value !== undefined && value.length > 0) {
-      env[name] = value;
-    }
-  }
-  return env;
 }
 
 /** The skill id an event carries (`context.System.application`, then `session.application`). */

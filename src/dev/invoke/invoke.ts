@@ -6,11 +6,11 @@
 import { hostArch, qemuAvailable } from "../base/bootstrap-process.ts";
 import { binaryPath, checkRunnable } from "../base/builds.ts";
 import { processIo, runCli, UsageError, type LocalCliDeps } from "../base/cli-support.ts";
-import type { Arch } from "../compare/compare-report.ts";
+import type { Arch } from "../base/arch.ts";
+import { buildFunctionEnv } from "../base/function-env.ts";
 import { buildEvent, requestNameOf } from "../base/events.ts";
 import { startFakeBackends, type FakeBackends } from "../base/fake-backends.ts";
 import {
-  buildFunctionEnv,
   chooseSkillId,
   INVOKE_USAGE,
   parseInvokeArgs,

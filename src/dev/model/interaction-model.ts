@@ -1,4 +1,4 @@
-import { LINES, OVERGROUND_SLOT } from "../../skill/lines.ts";
+import { LINES, OVERGROUND_SLOT } from "../../skill/index.ts";
 
 /** A LINE_NAME slot value as the Alexa interaction model spells it. */
 export interface SlotTypeValue {

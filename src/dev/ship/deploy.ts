@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as v from "valibot";
 import { parseReportLines } from "../base/report-parser.ts";
-import { sha256Hex } from "../build/index.ts";
+import type { Arch } from "../base/arch.ts";
+import { sha256Hex } from "../base/manifest.ts";
 import { appendStepSummary, markdownTable, processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
 import {
   buildLaunchEvent,
@@ -20,9 +21,6 @@ import {
 } from "./launch-event.ts";
 import { compareWithManifest, parseManifest } from "./sha256sums.ts";
 import { spokenText, verifyInvokeOutput, verifyLaunchResponse } from "./verify-launch-response.ts";
-
-/** A Lambda architecture, spelled as `--architectures` wants it. */
-export type Arch = "x86_64" | "arm64";
 
 /** What a finished `aws` process left behind. */
 export interface CommandResult {

@@ -5,7 +5,7 @@
  */
 import { basename, join } from "node:path";
 import * as v from "valibot";
-import { BuildManifestSchema, sha256Hex, type BuildManifest } from "../build/index.ts";
+import { BuildManifestSchema, sha256Hex, type BuildManifest } from "../base/manifest.ts";
 import { processIo, runShipCli, ShipError, type CliIo } from "./cli.ts";
 
 /** The release assets, relative to the dist directory. */

@@ -3,7 +3,8 @@
  * `dist/manifest.json` and the margin left under Lambda's direct-upload limit (product.md, Budgets).
  */
 import { join } from "node:path";
-import { formatBytes, type BuildManifest } from "../build/index.ts";
+import { formatBytes } from "../base/format.ts";
+import type { BuildManifest } from "../base/manifest.ts";
 import { appendStepSummary, markdownTable, processIo, runShipCli, ShipError, type CliIo } from "./cli.ts";
 import { parseManifest } from "./sha256sums.ts";
 

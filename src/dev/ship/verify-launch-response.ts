@@ -4,14 +4,9 @@
  * limits. Used after every deploy, against the RIE container in CI, and by hand.
  */
 import * as v from "valibot";
+import { ALEXA_RESPONSE_BUDGET_BYTES, MAX_SSML_LENGTH } from "../../skill/index.ts";
 import { renderSsmlAsText } from "../base/ssml-text.ts";
 import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
-
-/** Alexa's limit on the characters of one output speech (SSML included). */
-export const MAX_SPEECH_CHARS = 8000;
-
-/** Alexa's limit on the whole response body, in bytes. */
-export const MAX_RESPONSE_BYTES = 24 * 1024;
 
 /** The result of a check: every problem found, so one run shows them all. */
 export interface Verdict {
@@ -55,15 +50,15 @@ const TAG = /^<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'
 
 /**
  * Problems with one SSML document: it must be `<speak>…</speak>`, every tag closed in order, every `&`
- * an entity, some words to say, at most {@link MAX_SPEECH_CHARS} characters. `where` prefixes messages.
+ * an entity, some words to say, at most {@link MAX_SSML_LENGTH} characters. `where` prefixes messages.
  */
 export function checkSsml(ssml: string, where: string): string[] {
   const problems: string[] = [];
   if (!ssml.startsWith("<speak>") || !ssml.endsWith("</speak>")) {
     problems.push(`${where} must start with <speak> and end with </speak>`);
   }
-  if (ssml.length > MAX_SPEECH_CHARS) {
-    problems.push(`${where} has ${ssml.length} characters; Alexa accepts at most ${MAX_SPEECH_CHARS}`);
+  if (ssml.length > MAX_SSML_LENGTH) {
+    problems.push(`${where} has ${ssml.length} characters; Alexa accepts at most ${MAX_SSML_LENGTH}`);
   }
   const open: string[] = [];
   let text = "";
@@ -132,8 +127,8 @@ export function verifyLaunchResponse(payload: unknown): Verdict {
     ...checkSsml(response.reprompt.outputSpeech.ssml, "response.reprompt.outputSpeech.ssml"),
   ];
   const bytes = new TextEncoder().encode(JSON.stringify(payload)).length;
-  if (bytes > MAX_RESPONSE_BYTES) {
-    problems.push(`the response is ${bytes} bytes; Alexa accepts at most ${MAX_RESPONSE_BYTES}`);
+  if (bytes > ALEXA_RESPONSE_BUDGET_BYTES) {
+    problems.push(`the response is ${bytes} bytes; Alexa accepts at most ${ALEXA_RESPONSE_BUDGET_BYTES}`);
   }
   return { ok: problems.length === 0, problems };
 }

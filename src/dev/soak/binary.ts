@@ -5,13 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import {
-  hostArch,
-  qemuAvailable,
-  spawnBootstrap,
-  type BootstrapProcess,
-  type LambdaArch,
-} from "../base/bootstrap-process.ts";
+import { hostArch, qemuAvailable, spawnBootstrap, type BootstrapProcess } from "../base/bootstrap-process.ts";
+import type { Arch } from "../base/arch.ts";
 import {
   startRuntimeApiEmulator,
   type InvocationOutcome,
@@ -24,12 +19,12 @@ import { startFreezeProxy, type FreezeProxy } from "./freeze-proxy.ts";
 import { SECRET_MARKERS } from "./in-process.ts";
 
 /** Where `bun run build.ts` writes the binary for `arch`. */
-export function binaryPath(arch: LambdaArch): string {
+export function binaryPath(arch: Arch): string {
   return resolve(import.meta.dir, "../../../dist", arch, "bootstrap");
 }
 
 /** Why the binary for `arch` cannot run here, or undefined when it can. */
-export function cannotRun(arch: LambdaArch): string | undefined {
+export function cannotRun(arch: Arch): string | undefined {
   if (!existsSync(binaryPath(arch))) return `${binaryPath(arch)} is missing: run \`bun run build.ts\` first`;
   if (arch !== hostArch() && (arch !== "arm64" || !qemuAvailable()))
     return `no way to run ${arch} on this ${hostArch()} host`;
@@ -69,7 +64,7 @@ export function outputOf(fn: FunctionUnderTest): string {
 
 /** Options of {@link startFunction}. */
 export interface StartFunctionOptions {
-  readonly arch?: LambdaArch | undefined;
+  readonly arch?: Arch | undefined;
   /** Replaces the default configuration entirely when given (functionEnv is not applied). */
   readonly env?: Record<string, string> | undefined;
   /** Added on top of functionEnv(backends). */

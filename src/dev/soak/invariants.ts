@@ -4,17 +4,21 @@
  * outbound request went to a configured host with only catalogue ids in its path, and no secret
  * marker appears anywhere. Each check returns a list of problems (empty: fine).
  */
-import { DISRUPTION_MODES, LINES, OVERGROUND_MODE } from "../../skill/lines.ts";
+import {
+  ALEXA_RESPONSE_BUDGET_BYTES,
+  DISRUPTION_MODES,
+  LINES,
+  MAX_SSML_LENGTH,
+  OVERGROUND_MODE,
+} from "../../skill/index.ts";
 
 const ALLOWED_TAGS = new Set(["speak", "p"]);
-const MAX_SPEECH = 8_000;
-const MAX_RESPONSE_BYTES = 24_000;
 
 /** Problems with an SSML string: tags other than <speak>/<p>, unbalanced tags, unescaped & < >. */
 export function ssmlProblems(ssml: unknown): string[] {
   if (typeof ssml !== "string") return ["ssml is not a string"];
   if (!ssml.startsWith("<speak>") || !ssml.endsWith("</speak>")) return ["ssml is not wrapped in <speak>"];
-  if (ssml.length >= MAX_SPEECH) return [`ssml has ${ssml.length} characters`];
+  if (ssml.length > MAX_SSML_LENGTH) return [`ssml has ${ssml.length} characters`];
   const problems: string[] = [];
   const stack: string[] = [];
   const token = /<(\/?)([A-Za-z:-]+)>|&(?:amp|lt|gt|quot|apos);|[^<>&]+|[<>&]/gy;
@@ -53,7 +57,7 @@ export function alexaResponseProblems(response: unknown): string[] {
   } catch (error) {
     problems.push(`response is not serialisable: ${String(error)}`);
   }
-  if (bytes > MAX_RESPONSE_BYTES) problems.push(`response is ${bytes} bytes`);
+  if (bytes > ALEXA_RESPONSE_BUDGET_BYTES) problems.push(`response is ${bytes} bytes`);
   const body = response["response"];
   if (!isRecord(body)) return [...problems, "response.response is not an object"];
   const speech = body["outputSpeech"];
@@ -74,7 +78,7 @@ export function alexaResponseProblems(response: unknown): string[] {
       const title = card["title"];
       const text = card["text"];
       if (typeof title !== "string" || typeof text !== "string") problems.push("card title or text is not a string");
-      else if (title.length + text.length >= MAX_SPEECH) problems.push("card is too long");
+      else if (title.length + text.length > MAX_SSML_LENGTH) problems.push("card is too long");
     } else if (card["type"] !== "LinkAccount") problems.push(`card type ${String(card["type"])}`);
   }
   const end = body["shouldEndSession"];

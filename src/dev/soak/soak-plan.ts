@@ -4,7 +4,7 @@
 import { RECOMMENDED_FUNCTION_ENV } from "../base/function-env.ts";
 import { parseArgs } from "node:util";
 import { parseArchOption, parseCountOption, UsageError } from "../base/cli-support.ts";
-import type { Arch } from "../compare/compare-report.ts";
+import type { Arch } from "../base/arch.ts";
 
 /** `bun run soak --help`. */
 export const SOAK_USAGE = `Usage: bun run soak [options]

@@ -8,7 +8,7 @@ import type { FunctionUnderTest } from "./binary.ts";
 import { baseEvent, TOKENS, type BaseName } from "./events.ts";
 import { alexaResponseProblems } from "./invariants.ts";
 import { setAt } from "./json-tree.ts";
-import { LINES } from "../../skill/lines.ts";
+import { LINES } from "../../skill/index.ts";
 
 /** One sample of the process's resources. */
 export interface ResourceSample {

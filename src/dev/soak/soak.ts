@@ -13,7 +13,7 @@ import { runBinaryFuzz } from "./fuzz-binary.ts";
 import { SECRET_MARKERS } from "./in-process.ts";
 import { runSoak } from "./soak-run.ts";
 import { parseSoakArgs, SOAK_USAGE, type SoakPlan } from "./soak-plan.ts";
-import { rssTrend } from "./trend.ts";
+import { rssTrend } from "../base/trend.ts";
 
 const MIB = 1024;
 

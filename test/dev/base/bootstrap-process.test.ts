@@ -3,15 +3,16 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostArch, qemuAvailable, spawnBootstrap } from "../../../src/dev/base/bootstrap-process.ts";
-import type { BootstrapProcess, LambdaArch } from "../../../src/dev/base/bootstrap-process.ts";
+import type { Arch } from "../../../src/dev/base/arch.ts";
+import type { BootstrapProcess } from "../../../src/dev/base/bootstrap-process.ts";
 import { startRuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
 import type { InvocationOutcome, RuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
 
 const ECHO_ENTRY = join(import.meta.dir, "../../../src/dev/bench/floor/echo-runtime.ts");
-const TARGETS: Record<LambdaArch, string> = { x86_64: "bun-linux-x64", arm64: "bun-linux-arm64" };
+const TARGETS: Record<Arch, string> = { x86_64: "bun-linux-x64", arm64: "bun-linux-arm64" };
 const HOST = hostArch();
 
-function runnable(arch: LambdaArch): boolean {
+function runnable(arch: Arch): boolean {
   if (arch === HOST) return true;
   return arch === "arm64" && qemuAvailable();
 }
@@ -37,11 +38,11 @@ const EVENTS: ReadonlyArray<{ event: unknown; rawBody?: string }> = [
 ];
 
 let workDir = "";
-const binaries = new Map<LambdaArch, string>();
-const answers = new Map<LambdaArch, string[]>();
+const binaries = new Map<Arch, string>();
+const answers = new Map<Arch, string[]>();
 const started: Array<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> = [];
 
-function compile(arch: LambdaArch): string {
+function compile(arch: Arch): string {
   // Named bootstrap in its own folder, as on Lambda, so stack frames match across architectures.
   const outfile = join(workDir, arch, "bootstrap");
   mkdirSync(join(workDir, arch));
@@ -63,7 +64,7 @@ function compile(arch: LambdaArch): string {
   return outfile;
 }
 
-async function start(arch: LambdaArch): Promise<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> {
+async function start(arch: Arch): Promise<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> {
   const emulator = await startRuntimeApiEmulator({ timeoutMs: 10_000 });
   const binary = binaries.get(arch);
   if (binary === undefined) throw new Error(`no ${arch} build`);
@@ -198,6 +199,6 @@ describe("spawnBootstrap", () => {
   test("names the host architecture the way Lambda does, agreeing with uname -m", () => {
     // An independent oracle: the kernel says x86_64 or aarch64; Lambda says x86_64 or arm64.
     const machine = Bun.spawnSync(["uname", "-m"]).stdout.toString().trim();
-    expect(HOST).toBe(machine === "aarch64" ? "arm64" : (machine as LambdaArch));
+    expect(HOST).toBe(machine === "aarch64" ? "arm64" : (machine as Arch));
   });
 });

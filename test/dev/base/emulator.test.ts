@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { MAX_RESPONSE_BYTES, startRuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
+import { startRuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
+import { MAX_RESPONSE_BYTES } from "../../../src/runtime/index.ts";
 import type { InvocationOutcome, RuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
 
 let emulator: RuntimeApiEmulator;
@@ -135,6 +136,11 @@ describe("GET /next", () => {
     void emulator.invoke({});
     await (await poll).text();
   });
+});
+
+test("the emulator's payload limit is Lambda's documented 6 MiB + 100 bytes, not just the runtime's constant", () => {
+  // The emulator shares MAX_RESPONSE_BYTES with src/runtime; this literal keeps an independent check on it.
+  expect(MAX_RESPONSE_BYTES).toBe(6 * 1024 * 1024 + 100);
 });
 
 describe("POST /invocation/{id}/response", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { BYTECODE_ORDER_FILES } from "../../../src/dev/build/plan.ts";
+import { BYTECODE_ORDER_FILES } from "../../../src/dev/base/build-plan.ts";
 import {
   COMPILE_FLAGS,
   LAMBDA_ZIP_LIMIT_BYTES,

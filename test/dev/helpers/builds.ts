@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { hostArch, qemuAvailable } from "../../../src/dev/base/bootstrap-process.ts";
 import { binaryPath } from "../../../src/dev/base/builds.ts";
-import type { Arch } from "../../../src/dev/compare/compare-report.ts";
+import type { Arch } from "../../../src/dev/base/arch.ts";
 import { emulationFor } from "../../../src/dev/base/session.ts";
 
 /** The repository's dist/ folder, wherever the tests run from. */

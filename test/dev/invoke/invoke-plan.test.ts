@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { UsageError } from "../../../src/dev/base/cli-support.ts";
+import { buildFunctionEnv } from "../../../src/dev/base/function-env.ts";
 import { LOCAL_SKILL_ID } from "../../../src/dev/base/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../../../src/dev/base/fake-backends.ts";
 import { binaryPath, zipPath } from "../../../src/dev/base/builds.ts";
 import {
-  buildFunctionEnv,
   chooseSkillId,
   parseInvokeArgs,
   redactEnv,

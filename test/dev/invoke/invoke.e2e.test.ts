@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { binaryPath } from "../../../src/dev/base/builds.ts";
-import type { Arch } from "../../../src/dev/compare/compare-report.ts";
+import type { Arch } from "../../../src/dev/base/arch.ts";
 import { buildEvent, LOCAL_SKILL_ID, type EventOptions, type EventKind } from "../../../src/dev/base/events.ts";
 import { RECORDED_ACCESS_TOKEN, startFakeBackends, type FakeBackends } from "../../../src/dev/base/fake-backends.ts";
-import { buildFunctionEnv } from "../../../src/dev/invoke/invoke-plan.ts";
+import { buildFunctionEnv } from "../../../src/dev/base/function-env.ts";
 import { runCli } from "../../../src/dev/base/cli-support.ts";
 import { INVOKE_USAGE } from "../../../src/dev/invoke/invoke-plan.ts";
 import { runInvoke } from "../../../src/dev/invoke/invoke.ts";

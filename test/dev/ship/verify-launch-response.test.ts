@@ -5,11 +5,11 @@ import { join } from "node:path";
 import {
   checkSsml,
   main,
-  MAX_RESPONSE_BYTES,
   spokenText,
   verifyInvokeOutput,
   verifyLaunchResponse,
 } from "../../../src/dev/ship/verify-launch-response.ts";
+import { ALEXA_RESPONSE_BUDGET_BYTES } from "../../../src/skill/index.ts";
 import { captureIo } from "../helpers/ship-capture-io.ts";
 
 const FIXTURE = join(import.meta.dir, "../../fixtures/ship/launch-response.json");
@@ -71,16 +71,16 @@ describe("verifyLaunchResponse", () => {
     expect(verifyLaunchResponse({ ...VALID, version: "2.0" }).problems.join("\n")).toContain("version");
   });
 
-  test("refuses speech over 8,000 characters", () => {
+  test("refuses speech of 8,000 characters or more (the skill keeps under 8,000)", () => {
     const long = `<speak>${"Mind the gap. ".repeat(600)}</speak>`;
     expect(verifyLaunchResponse(withResponse("outputSpeech", ssml(long))).problems.join("\n")).toContain(
-      "at most 8000",
+      "at most 7999",
     );
   });
 
   test("refuses a response over Alexa's 24 KB", () => {
-    const big = withResponse("card", { type: "Standard", title: "t", text: "x".repeat(MAX_RESPONSE_BYTES) });
-    expect(verifyLaunchResponse(big).problems.join("\n")).toContain(`at most ${MAX_RESPONSE_BYTES}`);
+    const big = withResponse("card", { type: "Standard", title: "t", text: "x".repeat(ALEXA_RESPONSE_BUDGET_BYTES) });
+    expect(verifyLaunchResponse(big).problems.join("\n")).toContain(`at most ${ALEXA_RESPONSE_BUDGET_BYTES}`);
   });
 
   test("names the Lambda error when the function failed instead of answering", () => {

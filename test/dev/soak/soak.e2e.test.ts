@@ -16,7 +16,7 @@ import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../.
 import { FUZZ_SECRETS } from "../../../src/dev/soak/fuzz.ts";
 import { leakedSecrets } from "../../../src/dev/soak/invariants.ts";
 import { runSoak, type SoakReport } from "../../../src/dev/soak/soak-run.ts";
-import { rssTrend } from "../../../src/dev/soak/trend.ts";
+import { rssTrend } from "../../../src/dev/base/trend.ts";
 import { soakBinaryEnv, soakInvocations } from "../helpers/soak-settings.ts";
 
 const skip = cannotRun("x86_64");

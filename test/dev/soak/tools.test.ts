@@ -14,7 +14,7 @@ import {
 } from "../../../src/dev/soak/invariants.ts";
 import { getAt, pathsOf, removeAt, reorderAt, setAt, toRawJson, type Json } from "../../../src/dev/soak/json-tree.ts";
 import { parseSoakArgs } from "../../../src/dev/soak/soak-plan.ts";
-import { rssTrend } from "../../../src/dev/soak/trend.ts";
+import { rssTrend } from "../../../src/dev/base/trend.ts";
 
 describe("json-tree", () => {
   test("lists paths breadth first and edits by path", () => {

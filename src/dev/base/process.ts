@@ -71,3 +71,20 @@ export function parseProcessMemory(status: string): ProcessMemory | undefined {
   const rssKb = field("VmRSS");
   return peakKb === undefined || rssKb === undefined ? undefined : { peakKb, rssKb };
 }
+
+/** Result of running a command: exit code and its stdout and stderr together. */
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+/** Runs a command with both output streams captured; the real `runCommand`. */
+export async function runCommand(argv: readonly string[], cwd: string): Promise<CommandResult> {
+  const child = Bun.spawn([...argv], { cwd, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  return { exitCode, output: `${stdout}${stderr}` };
+}

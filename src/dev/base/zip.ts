@@ -8,7 +8,7 @@
  * 52,428,800-byte limit; it also gives identical bytes on x64 and arm64 hosts.
  */
 import { Zip, type ZipInputFile } from "fflate";
-import { ZipTooLargeError } from "./errors.ts";
+import { formatBytes } from "./format.ts";
 
 /** libdeflate's levels; 12 is its slowest and smallest. */
 export type DeflateLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
@@ -139,4 +139,22 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/** A Lambda zip is over the direct-upload limit (`CodeSizeZipped`); the zip is not written. */
+export class ZipTooLargeError extends Error {
+  override readonly name = "ZipTooLargeError";
+  readonly path: string;
+  readonly bytes: number;
+  readonly limitBytes: number;
+
+  constructor(path: string, bytes: number, limitBytes: number) {
+    super(
+      `${path} is ${formatBytes(bytes)} bytes, over Lambda's direct-upload limit of ` +
+        `${formatBytes(limitBytes)} bytes (upload it through S3 instead, or make the bootstrap smaller)`,
+    );
+    this.path = path;
+    this.bytes = bytes;
+    this.limitBytes = limitBytes;
+  }
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { parseProcessMemory } from "../../../src/dev/bench/process.ts";
+import { parseProcessMemory } from "../../../src/dev/base/process.ts";
 
 const STATUS = [
   "Name:\tbootstrap",

@@ -3,13 +3,10 @@
  * a plan; `--dry-run` prints one (`formatPlan`). Nothing here touches the disk or the clock.
  */
 import { posix } from "node:path";
+import { ARCHS, type Arch } from "./arch.ts";
 import { formatBytes } from "./format.ts";
 
-/** Lambda's names for the two architectures; also the folder names under `dist/`. */
-export type Arch = "x86_64" | "arm64";
-
-/** Every architecture we ship, in the order the build runs them. */
-export const ARCHS: readonly Arch[] = ["x86_64", "arm64"];
+export { ARCHS, type Arch } from "./arch.ts";
 
 /** Bun's `--target` names for Lambda's two architectures (glibc: Amazon Linux is not musl). */
 export type BunTarget = "bun-linux-x64" | "bun-linux-arm64";
