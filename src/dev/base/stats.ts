@@ -22,6 +22,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1] ?? Number.NaN;
 }
 
+/** The middle value, or the mean of the two middle ones for an even count; undefined when empty. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 /** Describes a sample; undefined for an empty one so a table can print "–" instead of NaN. */
 export function summarise(values: readonly number[]): SampleStats | undefined {
   const finite = values.filter((value) => Number.isFinite(value));
@@ -29,15 +37,10 @@ export function summarise(values: readonly number[]): SampleStats | undefined {
     return undefined;
   }
   const sorted = [...finite].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[middle] ?? Number.NaN)
-      : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
   return {
     count: sorted.length,
     min: sorted[0] ?? Number.NaN,
-    median,
+    median: median(sorted) ?? Number.NaN,
     p95: percentile(sorted, 95),
     max: sorted[sorted.length - 1] ?? Number.NaN,
     mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,

@@ -1,37 +1,40 @@
 /**
- * Memory-trend arithmetic for soak reports: the median resident set of the second fifth and the
- * last fifth of a run (product.md's "no upward trend" rule), kept apart from the sampling so it
- * can be tested on plain numbers.
+ * The one memory-trend rule, shared by `bun run soak`, the soak test and `bun run bench`'s budget.
+ *
+ * The statistic: within a window of invocations (from, to], the MEDIAN VmRSS of the window's second
+ * fifth against the MEDIAN VmRSS of its last fifth; growth = last − second. The first fifth is left out
+ * because allocators and the JIT settle there; medians rather than means because a single reading taken
+ * just before a collection would otherwise move the verdict. "No upward trend" means growth under 2 MiB
+ * (README, Decisions D13). Pure, so it is tested on plain numbers.
  */
+import { median } from "./stats.ts";
 
-/** One RSS reading at an invocation count. */
+/** One RSS reading at an invocation count (VmRSS, KiB; undefined when the process could not be read). */
 export interface RssReading {
   readonly invocations: number;
   readonly rssKb: number | undefined;
 }
 
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+/** The window and the two medians the rule compares, KiB. */
+export interface MemoryTrend {
+  /** The window's first and last invocation counts (exclusive, inclusive). */
+  readonly from: number;
+  readonly to: number;
+  readonly secondFifthKb: number;
+  readonly lastFifthKb: number;
+  /** Last fifth minus second fifth: positive means memory still grows. */
+  readonly growthKb: number;
 }
 
-/** Median RSS (KiB) of the second fifth and of the last fifth of `total` invocations, and their difference. */
-export function rssTrend(
-  readings: readonly RssReading[],
-  total: number,
-): { secondFifthKb: number | undefined; lastFifthKb: number | undefined; growthKb: number | undefined } {
-  const fifth = total / 5;
-  const inRange = (from: number, to: number): number[] =>
-    readings
-      .filter((reading) => reading.invocations > from && reading.invocations <= to && reading.rssKb !== undefined)
-      .map((reading) => reading.rssKb ?? 0);
-  const secondFifthKb = median(inRange(fifth, 2 * fifth));
-  const lastFifthKb = median(inRange(4 * fifth, total));
-  return {
-    secondFifthKb,
-    lastFifthKb,
-    growthKb: secondFifthKb === undefined || lastFifthKb === undefined ? undefined : lastFifthKb - secondFifthKb,
-  };
+/** The trend over (from, to]; undefined when the second or the last fifth holds no reading. */
+export function memoryTrend(readings: readonly RssReading[], to: number, from = 0): MemoryTrend | undefined {
+  const fifth = (to - from) / 5;
+  const inRange = (low: number, high: number): number[] =>
+    readings.flatMap((reading) =>
+      reading.invocations > low && reading.invocations <= high && reading.rssKb !== undefined ? [reading.rssKb] : [],
+    );
+  const secondFifthKb = median(inRange(from + fifth, from + 2 * fifth));
+  const lastFifthKb = median(inRange(to - fifth, to));
+  if (secondFifthKb === undefined || lastFifthKb === undefined) return undefined;
+  return { from, to, secondFifthKb, lastFifthKb, growthKb: lastFifthKb - secondFifthKb };
 }

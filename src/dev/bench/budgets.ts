@@ -84,9 +84,9 @@ export function evaluateBudgets(results: BenchResults): BudgetOutcome[] {
     measured:
       trend === undefined
         ? "–"
-        : `${formatSignedKib(trend.deltaKb)} (2nd fifth ${formatKib(trend.secondFifthKb)}, last ${formatKib(trend.lastFifthKb)})`,
+        : `${formatSignedKib(trend.growthKb)} (2nd fifth ${formatKib(trend.secondFifthKb)}, last ${formatKib(trend.lastFifthKb)})`,
     limit: "< +2.0 MiB",
-    verdict: trend === undefined ? "not measured" : trend.deltaKb < TREND_LIMIT_KB ? "met" : "missed",
+    verdict: trend === undefined ? "not measured" : trend.growthKb < TREND_LIMIT_KB ? "met" : "missed",
   });
 
   for (const tfl of ["uncached", "cached"] as const) {
@@ -192,9 +192,9 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
     const trend = results.memory.find((memory) => memory.candidate === subject)?.trend;
     outcomes.push({
       budget: `${labelOf(subject)}: no upward RSS trend`,
-      measured: trend === undefined ? "–" : formatSignedKib(trend.deltaKb),
+      measured: trend === undefined ? "–" : formatSignedKib(trend.growthKb),
       limit: "< +2.0 MiB",
-      verdict: trend === undefined ? "not measured" : trend.deltaKb < TREND_LIMIT_KB ? "met" : "missed",
+      verdict: trend === undefined ? "not measured" : trend.growthKb < TREND_LIMIT_KB ? "met" : "missed",
     });
   }
   return outcomes;

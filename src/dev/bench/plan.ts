@@ -2,6 +2,7 @@
  * The pure half of `bun run bench`: which candidates run, how each is built and started, and the
  * order every phase visits them in, as plain data. `runner.ts` performs a plan; `--dry-run` prints one.
  */
+import { lambdaEnvironment } from "../base/bootstrap-process.ts";
 import { RECOMMENDED_FUNCTION_ENV } from "../base/function-env.ts";
 import { posix } from "node:path";
 import { COMPILE_FLAGS, planBuild, type BuildPlan, type CompileStep, type ZipStep } from "../base/build-plan.ts";
@@ -438,17 +439,12 @@ export interface EnvironmentInput {
  */
 export function functionEnvironment(candidate: Candidate, input: EnvironmentInput): Record<string, string> {
   return {
-    AWS_LAMBDA_RUNTIME_API: input.runtimeApi,
-    AWS_LAMBDA_FUNCTION_NAME: "london-travel-bench",
-    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "512",
-    AWS_REGION: "eu-west-2",
-    AWS_DEFAULT_REGION: "eu-west-2",
-    _HANDLER: "bootstrap",
-    LAMBDA_TASK_ROOT: input.taskRoot,
-    LAMBDA_RUNTIME_DIR: input.taskRoot,
-    TZ: ":UTC",
-    PATH: input.path,
+    ...lambdaEnvironment({
+      runtimeApi: input.runtimeApi,
+      taskRoot: input.taskRoot,
+      functionName: "london-travel-bench",
+      path: input.path,
+    }),
     TFL_API_URL: input.backendUrl,
     SKILL_API_URL: input.backendUrl,
     SKILL_ID: input.skillId,

@@ -12,7 +12,7 @@ import { RECORDED_ACCESS_TOKEN } from "../base/fake-backends.ts";
 import type { ProfileSettings } from "./args.ts";
 import { startBenchBackends } from "./backends.ts";
 import { functionEnvironment, REQUEST_KINDS, rotate, type Candidate } from "./plan.ts";
-import { spawnCandidate } from "../base/process.ts";
+import { spawnMeasured } from "../base/process.ts";
 
 /** Where the profile went and what it says in brief. */
 export interface ProfileOutcome {
@@ -50,7 +50,7 @@ export async function runProfile(settings: ProfileSettings, root: string, bun: s
     path: process.env["PATH"] ?? "/usr/bin:/bin",
     skillId: LOCAL_SKILL_ID,
   });
-  const child = spawnCandidate(candidate.argv, env, dir);
+  const child = spawnMeasured(candidate.argv, { env, cwd: dir });
   try {
     await Promise.race([emulator.waitForNext(), child.exited]);
     const events = {
@@ -70,7 +70,7 @@ export async function runProfile(settings: ProfileSettings, root: string, bun: s
     if (code !== 0)
       throw new LocalRunError(`the profiled process did not exit cleanly (${code}):\n${child.outputTail()}`);
   } finally {
-    await child.kill();
+    await child.stop();
     await emulator.stop();
     await backends.stop();
   }

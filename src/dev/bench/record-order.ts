@@ -9,6 +9,7 @@ import { startRuntimeApiEmulator } from "../base/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID, type AlexaEvent } from "../base/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../base/fake-backends.ts";
 import { BYTECODE_ORDER_FILES } from "../base/build-plan.ts";
+import { spawnMeasured } from "../base/process.ts";
 import { startBenchBackends } from "./backends.ts";
 import { functionEnvironment, type Candidate } from "./plan.ts";
 
@@ -45,11 +46,7 @@ export async function recordBytecodeOrder(binary: string, log: (line: string) =>
           path: process.env["PATH"] ?? "/usr/bin:/bin",
           skillId: LOCAL_SKILL_ID,
         });
-        const child = Bun.spawn([binary], {
-          env: { ...env, BUN_BYTECODE_ORDER_OUT: out },
-          stdout: "ignore",
-          stderr: "ignore",
-        });
+        const child = spawnMeasured([binary], { env: { ...env, BUN_BYTECODE_ORDER_OUT: out }, cwd: ROOT });
         await emulator.waitForNext();
         for (const event of events) {
           const outcome = await emulator.invoke(event);

@@ -174,7 +174,7 @@ function memoryTable(results: BenchResults): string {
     kibCell(memory.afterInitPeakKb),
     kibCell(memory.after1000PeakKb) + spread(memory.after1000PeakKbSamples),
     `${kibCell(memory.finalPeakKb)} (${formatBytes(memory.invocations)})`,
-    memory.trend === undefined ? "–" : formatSignedKib(memory.trend.deltaKb),
+    memory.trend === undefined ? "–" : formatSignedKib(memory.trend.growthKb),
     ...floors.map((id) => ratioCell(ratio(memory.after1000PeakKb, floorAt1000(id)))),
   ]);
   return markdownTable(header, rows);

@@ -3,7 +3,8 @@
  * the report, the budgets and any later comparison read the same data.
  */
 import type { CandidateId, RequestKind } from "./plan.ts";
-import type { MemoryTrend, Percentiles, RssSample } from "./stats.ts";
+import type { MemoryTrend, RssReading } from "../base/trend.ts";
+import type { Percentiles } from "./stats.ts";
 
 /** The machine the run happened on, for the README. */
 export interface MachineInfo {
@@ -58,7 +59,7 @@ export interface MemoryResult {
   /** The first replicate's peak at the end of its run (the soak, for the bootstrap and the floors). */
   readonly finalPeakKb: number | undefined;
   readonly trend: MemoryTrend | undefined;
-  readonly rss: readonly RssSample[];
+  readonly rss: readonly RssReading[];
   readonly failures: number;
 }
 

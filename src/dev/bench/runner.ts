@@ -27,7 +27,7 @@ import {
   type CandidateId,
   type RequestKind,
 } from "./plan.ts";
-import { readProcessMemory, spawnCandidate, type CandidateProcess } from "../base/process.ts";
+import { readProcessMemory, spawnMeasured, type MeasuredProcess } from "../base/process.ts";
 import type {
   BenchResults,
   BuildResult,
@@ -37,7 +37,9 @@ import type {
   SizeResult,
   StartResult,
 } from "./results.ts";
-import { describeSample, memoryTrend, type RssSample } from "./stats.ts";
+import { median } from "../base/stats.ts";
+import { memoryTrend, type RssReading } from "../base/trend.ts";
+import { describeSample } from "./stats.ts";
 
 /** What the runner needs from outside. */
 export interface RunnerDeps {
@@ -292,7 +294,7 @@ function nodeVersionOf(plan: BenchPlan): string | undefined {
 interface Sandbox {
   readonly candidate: Candidate;
   readonly emulator: RuntimeApiEmulator;
-  readonly process: CandidateProcess;
+  readonly process: MeasuredProcess;
   /** `performance.now()` just before the spawn. */
   readonly spawnedAt: number;
   /** Spawn → first GET /next, ms. */
@@ -326,9 +328,9 @@ async function startSandbox(
     writeFileSync(DROP_CACHES, "3\n");
   }
   const started = performance.now();
-  let child: CandidateProcess;
+  let child: MeasuredProcess;
   try {
-    child = spawnCandidate(argv, env, context.runDir);
+    child = spawnMeasured(argv, { env, cwd: context.runDir });
   } catch (error) {
     await emulator.stop();
     throw error;
@@ -344,7 +346,7 @@ async function startSandbox(
   );
   const initMs = performance.now() - started;
   if (outcome !== "ready") {
-    await child.kill();
+    await child.stop();
     await emulator.stop();
     throw new SandboxError(`${candidate.label}: ${outcome}\n${child.outputTail().trim()}`);
   }
@@ -355,7 +357,7 @@ async function startSandbox(
 async function stopSandbox(sandbox: Sandbox): Promise<void> {
   if (sandbox.stopped) return;
   sandbox.stopped = true;
-  await sandbox.process.kill();
+  await sandbox.process.stop();
   await sandbox.emulator.stop();
 }
 
@@ -541,7 +543,7 @@ interface MemoryLane {
   after1000PeakKb: number | undefined;
   done: number;
   failures: number;
-  readonly rss: RssSample[];
+  readonly rss: RssReading[];
 }
 
 /**
@@ -606,10 +608,13 @@ async function measureMemory(context: RunContext): Promise<MemoryResult[]> {
           afterInitPeakKb: describeSample(
             mine.flatMap((lane) => (lane.afterInitPeakKb === undefined ? [] : [lane.afterInitPeakKb])),
           )?.p50,
-          after1000PeakKb: medianOf(peaks),
+          after1000PeakKb: median(peaks),
           after1000PeakKbSamples: peaks,
           finalPeakKb: readProcessMemory(first.sandbox.process.pid)?.peakKb,
-          trend: first.done >= plan.settings.soakInvocations ? memoryTrend(first.rss, plan.trendWindow) : undefined,
+          trend:
+            first.done >= plan.settings.soakInvocations
+              ? memoryTrend(first.rss, first.done, Math.max(0, first.done - plan.trendWindow))
+              : undefined,
           rss: first.rss,
           failures: mine.reduce((sum, lane) => sum + lane.failures, 0),
         },
@@ -618,14 +623,6 @@ async function measureMemory(context: RunContext): Promise<MemoryResult[]> {
   } finally {
     await Promise.all(lanes.map((lane) => stopSandbox(lane.sandbox)));
   }
-}
-
-/** The middle value (the mean of the two middle ones for an even count); undefined when empty. */
-function medianOf(values: readonly number[]): number | undefined {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 function oneLine(text: string): string {

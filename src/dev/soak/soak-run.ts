@@ -3,7 +3,8 @@
  * (VmHWM) and open file descriptors (/proc/<pid>/fd) sampled as it goes. No invocation may fail or
  * go unanswered; growth is measured from invocation 1,000 (after warm-up) to the last.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { readProcessMemory } from "../base/process.ts";
 import type { FunctionUnderTest } from "./binary.ts";
 import { baseEvent, TOKENS, type BaseName } from "./events.ts";
 import { alexaResponseProblems } from "./invariants.ts";
@@ -75,15 +76,8 @@ export function soakEvent(index: number): { kind: string; event: unknown } {
 /** Reads resources of a live process. */
 export function sampleResources(fn: FunctionUnderTest, invocations: number): ResourceSample {
   const pid = fn.process.pid;
-  let rssKb: number | undefined;
+  const rssKb = readProcessMemory(pid)?.rssKb;
   let openFds: number | undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
-    rssKb = match?.[1] === undefined ? undefined : Number(match[1]);
-  } catch {
-    rssKb = undefined;
-  }
   try {
     openFds = readdirSync(`/proc/${pid}/fd`).length;
   } catch {

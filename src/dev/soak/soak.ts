@@ -13,7 +13,7 @@ import { runBinaryFuzz } from "./fuzz-binary.ts";
 import { SECRET_MARKERS } from "./in-process.ts";
 import { runSoak } from "./soak-run.ts";
 import { parseSoakArgs, SOAK_USAGE, type SoakPlan } from "./soak-plan.ts";
-import { rssTrend } from "../base/trend.ts";
+import { memoryTrend } from "../base/trend.ts";
 
 const MIB = 1024;
 
@@ -89,7 +89,7 @@ async function run(plan: SoakPlan): Promise<number> {
     const fn = await startFunction({ arch: plan.arch, backends, extraEnv: { LOG_LEVEL: "info", ...plan.env } });
     try {
       const soak = await runSoak({ fn, invocations: plan.invocations, sampleEvery: 250 });
-      const trend = rssTrend(soak.samples, plan.invocations);
+      const trend = memoryTrend(soak.samples, plan.invocations);
       say(
         `soak: ${soak.invocations} invocations in ${soak.durationMs} ms, ${soak.responses} answered, ${soak.failed} failed, ${soak.lost} lost`,
       );
@@ -97,7 +97,7 @@ async function run(plan: SoakPlan): Promise<number> {
         `  peak RSS (VmHWM): ${soak.peakRssAtWarmKb} KiB at 1,000 -> ${soak.peakRssAtEndKb} KiB at the end: growth ${soak.peakRssGrowthKb} KiB`,
       );
       say(
-        `  RSS median: ${trend.secondFifthKb} KiB (second fifth) -> ${trend.lastFifthKb} KiB (last fifth): ${trend.growthKb} KiB`,
+        `  RSS median: ${trend?.secondFifthKb} KiB (second fifth) -> ${trend?.lastFifthKb} KiB (last fifth): ${trend?.growthKb} KiB`,
       );
       say(`  open fds: ${soak.fdsAtWarm} at 1,000 -> ${soak.fdsAtEnd} at the end (max ${soak.fdsMax})`);
       checks.push({
@@ -114,8 +114,8 @@ async function run(plan: SoakPlan): Promise<number> {
       });
       checks.push({
         name: "soak: RSS trend second -> last fifth < 2 MiB",
-        ok: emulated === "" ? trend.growthKb !== undefined && trend.growthKb < 2 * MIB : undefined,
-        detail: `${trend.growthKb} KiB${emulated}`,
+        ok: emulated === "" ? trend !== undefined && trend.growthKb < 2 * MIB : undefined,
+        detail: `${trend?.growthKb} KiB${emulated}`,
       });
       checks.push({
         name: "soak: open fds stable",

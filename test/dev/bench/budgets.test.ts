@@ -91,10 +91,10 @@ test.each<[number, string]>([
   [2_047, "met"],
   [2_048, "missed"],
   [-500, "met"],
-])("an RSS trend of %p KiB is %s (limit under 2 MiB)", (deltaKb, verdict) => {
+])("an RSS trend of %p KiB is %s (limit under 2 MiB)", (growthKb, verdict) => {
   const memory = base.memory.map((entry) =>
     entry.candidate === "bootstrap" && entry.trend !== undefined
-      ? { ...entry, trend: { ...entry.trend, deltaKb } }
+      ? { ...entry, trend: { ...entry.trend, growthKb } }
       : entry,
   );
   expect(outcome({ ...base, memory }, "no upward RSS trend")?.verdict).toBe(verdict as BudgetOutcome["verdict"]);

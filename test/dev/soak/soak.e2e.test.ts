@@ -16,7 +16,8 @@ import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../.
 import { FUZZ_SECRETS } from "../../../src/dev/soak/fuzz.ts";
 import { leakedSecrets } from "../../../src/dev/soak/invariants.ts";
 import { runSoak, type SoakReport } from "../../../src/dev/soak/soak-run.ts";
-import { rssTrend } from "../../../src/dev/base/trend.ts";
+import { median } from "../../../src/dev/base/stats.ts";
+import { memoryTrend } from "../../../src/dev/base/trend.ts";
 import { soakBinaryEnv, soakInvocations } from "../helpers/soak-settings.ts";
 
 const skip = cannotRun("x86_64");
@@ -37,14 +38,9 @@ afterAll(async () => {
   await backends?.stop();
 });
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.POSITIVE_INFINITY;
-}
-
 describe("soak", () => {
   const reports: SoakReport[] = [];
-  const trends: Array<ReturnType<typeof rssTrend>> = [];
+  const trends: Array<ReturnType<typeof memoryTrend>> = [];
 
   e2e(
     `mixed invocations through the binary in ${SANDBOXES} sandboxes: none fails or is lost, and open file descriptors stay flat`,
@@ -55,11 +51,11 @@ describe("soak", () => {
         backends = startReliabilityBackends(reliabilityRecordings(), { tflMaxAgeSeconds: 1 });
         fn = await startFunction({ backends, extraEnv: { LOG_LEVEL: "info", ...soakBinaryEnv() } });
         const report = await runSoak({ fn, invocations, sampleEvery: 250 });
-        const trend = rssTrend(report.samples, invocations);
+        const trend = memoryTrend(report.samples, invocations);
         console.log(
           `soak ${sandbox}/${SANDBOXES}: ${report.invocations} invocations in ${report.durationMs} ms, ${report.failed} failed, ${report.lost} lost; ` +
             `VmHWM ${report.peakRssAtWarmKb} -> ${report.peakRssAtEndKb} KiB (growth ${report.peakRssGrowthKb} KiB from 1,000); ` +
-            `VmRSS median ${trend.secondFifthKb} -> ${trend.lastFifthKb} KiB (second to last fifth); ` +
+            `VmRSS median ${trend?.secondFifthKb} -> ${trend?.lastFifthKb} KiB (second to last fifth); ` +
             `fds ${report.fdsAtWarm} -> ${report.fdsAtEnd} (max ${report.fdsMax}); ${backends.requests.length} loopback requests`,
         );
         expect(report.firstFailure).toBeUndefined();
@@ -92,12 +88,13 @@ describe("soak", () => {
   // 4 MiB (observed: 0.3-2.5 MiB), which a leak of ~700 bytes per invocation would.
   e2e("no run leaks: the resident set does not climb 4 MiB between the second and the last fifth", () => {
     expect(reports).toHaveLength(SANDBOXES);
-    const growth = median(reports.map((report) => report.peakRssGrowthKb ?? Number.POSITIVE_INFINITY));
-    const trend = median(trends.map((t) => t.growthKb ?? Number.POSITIVE_INFINITY));
+    const growth =
+      median(reports.map((report) => report.peakRssGrowthKb ?? Number.POSITIVE_INFINITY)) ?? Number.POSITIVE_INFINITY;
+    const trend = median(trends.map((t) => t?.growthKb ?? Number.POSITIVE_INFINITY)) ?? Number.POSITIVE_INFINITY;
     console.log(
       `soak: median peak RSS growth ${growth} KiB from invocation 1,000 (target under ${2 * MIB} KiB, judged by bun run soak); ` +
         `median RSS trend ${trend} KiB`,
     );
-    for (const t of trends) expect(t.growthKb ?? Number.POSITIVE_INFINITY).toBeLessThan(4 * MIB);
+    for (const t of trends) expect(t?.growthKb ?? Number.POSITIVE_INFINITY).toBeLessThan(4 * MIB);
   });
 });

@@ -14,7 +14,6 @@ import {
 } from "../../../src/dev/soak/invariants.ts";
 import { getAt, pathsOf, removeAt, reorderAt, setAt, toRawJson, type Json } from "../../../src/dev/soak/json-tree.ts";
 import { parseSoakArgs } from "../../../src/dev/soak/soak-plan.ts";
-import { rssTrend } from "../../../src/dev/base/trend.ts";
 
 describe("json-tree", () => {
   test("lists paths breadth first and edits by path", () => {
@@ -114,16 +113,6 @@ describe("invariants", () => {
     expect(leakedSecrets("key=a%2Fb", ["a/b"])).toEqual(["a/b"]);
     expect(leakedSecrets(JSON.stringify({ k: 'q"t' }), ['q"t'])).toEqual(['q"t']);
     expect(leakedSecrets("nothing here", ["secret"])).toEqual([]);
-  });
-});
-
-describe("rssTrend", () => {
-  test("compares the medians of the second and the last fifth", () => {
-    const readings = Array.from({ length: 10 }, (_, index) => ({
-      invocations: (index + 1) * 1_000,
-      rssKb: 50_000 + index * 100,
-    }));
-    expect(rssTrend(readings, 10_000)).toEqual({ secondFifthKb: 50_250, lastFifthKb: 50_850, growthKb: 600 });
   });
 });
 
