@@ -12,13 +12,7 @@ import { parseReportLines } from "../base/report-parser.ts";
 import type { Arch } from "../base/arch.ts";
 import { sha256Hex } from "../base/manifest.ts";
 import { appendStepSummary, markdownTable, processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
-import {
-  buildLaunchEvent,
-  LAUNCH_TEMPLATE_PATH,
-  parseLaunchTemplate,
-  readSkillId,
-  type LaunchTemplate,
-} from "./launch-event.ts";
+import { buildLaunchEvent, launchTemplate, readSkillId, type LaunchTemplate } from "./launch-event.ts";
 import { compareWithManifest, parseManifest } from "./sha256sums.ts";
 import { spokenText, verifyInvokeOutput, verifyLaunchResponse } from "./verify-launch-response.ts";
 
@@ -353,7 +347,7 @@ export const DEPLOY_USAGE = `Usage: bun run src/dev/ship/deploy.ts --arch ARCH -
 
 Deploys dist/lambda-ARCH.zip to an existing Lambda function: update-function-code (with
 --architectures ARCH), wait function-updated-v2, publish-version pinned to the zip's SHA-256, invoke
-that version with test/fixtures/ship/launch-request.json N times and check every answer, then move the
+that version with the dev tools' LaunchRequest N times and check every answer, then move the
 alias. Any failure stops before the alias moves. Needs the AWS CLI with credentials for the function.
 
 Options:
@@ -434,7 +428,7 @@ export async function main(argv: readonly string[], io: CliIo, aws: RunAws = spa
       }
       const deps: DeployDeps = {
         aws,
-        template: parseLaunchTemplate(await Bun.file(LAUNCH_TEMPLATE_PATH).json()),
+        template: launchTemplate(),
         writeText: (path, text) => writeFile(path, text),
         readText: (path) => Bun.file(path).text(),
         log: (line) => io.err(line),

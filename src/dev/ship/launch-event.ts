@@ -1,15 +1,13 @@
 /**
- * The LaunchRequest a deploy (or a local container) is checked with: our recorded request with fresh
- * request and session ids, the current time, and the skill id the function expects, so a function
+ * The LaunchRequest a deploy (or a local container) is checked with: the dev tools' own LaunchRequest
+ * (src/dev/base/events.ts, the one `bun run invoke` sends) with fresh request and session ids, the current time, and the skill id the function expects, so a function
  * that verifies skill ids (product.md §11) answers it.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import * as v from "valibot";
+import { buildEvent } from "../base/events.ts";
 import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
-
-/** The recorded request, resolved from this file so the scripts work from any directory. */
-export const LAUNCH_TEMPLATE_PATH = join(import.meta.dir, "../../../test/fixtures/ship/launch-request.json");
 
 const SKILL_ID = /^amzn1\.ask\.skill\.[0-9a-f-]{36}$/;
 
@@ -53,6 +51,11 @@ export function parseLaunchTemplate(value: unknown): LaunchTemplate {
   return parsed.output;
 }
 
+/** The template every ship check starts from: base's LaunchRequest, checked like any other template. */
+export function launchTemplate(): LaunchTemplate {
+  return parseLaunchTemplate(buildEvent("launch"));
+}
+
 /** True for an Alexa skill id (`amzn1.ask.skill.<uuid>`). */
 export function isSkillId(value: string): boolean {
   return SKILL_ID.test(value);
@@ -78,7 +81,7 @@ export function buildLaunchEvent(template: LaunchTemplate, options: LaunchEventO
 export const LAUNCH_EVENT_USAGE = `Usage: bun run src/dev/ship/launch-event.ts [options]
 
 Prints (or writes) the LaunchRequest used to check a deployed function or a local container:
-test/fixtures/ship/launch-request.json with fresh ids, the current time and your skill id.
+the dev tools' LaunchRequest (src/dev/base/events.ts) with fresh ids, the current time and your skill id.
 
 Options:
   --skill-id ID    amzn1.ask.skill.… the function expects (default: the template's; also SKILL_ID)
@@ -99,7 +102,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     },
     async ({ values }) => {
       const skillId = readSkillId(values["skill-id"] ?? io.env["SKILL_ID"]);
-      const template = parseLaunchTemplate(await Bun.file(LAUNCH_TEMPLATE_PATH).json());
+      const template = launchTemplate();
       const event = buildLaunchEvent(template, { skillId, now: new Date(), newId: () => crypto.randomUUID() });
       const text = `${JSON.stringify(event, null, 2)}\n`;
       if (values.out === undefined) {

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.ts";
-import { buildLaunchEvent, LAUNCH_TEMPLATE_PATH, parseLaunchTemplate, readSkillId } from "./launch-event.ts";
+import { buildLaunchEvent, launchTemplate, readSkillId } from "./launch-event.ts";
 import { spokenText, verifyLaunchResponse } from "./verify-launch-response.ts";
 
 /** The emulator's invoke path (runtime.md §3.1), with the usual `-p 9000:8080` mapping. */
@@ -96,7 +96,7 @@ export async function main(argv: readonly string[], io: CliIo, deps: RieDeps = r
       if (!v.is(v.pipe(v.string(), v.url()), values.url)) {
         throw new UsageError(`--url must be a URL, not "${values.url}"`);
       }
-      const template = parseLaunchTemplate(await Bun.file(LAUNCH_TEMPLATE_PATH).json());
+      const template = launchTemplate();
       const skillId = readSkillId(values["skill-id"] ?? io.env["SKILL_ID"]);
       const event = buildLaunchEvent(template, { skillId, now: new Date(), newId: () => crypto.randomUUID() });
       const answer = await invokeRie(values.url, event, { timeoutMs: seconds * 1000, retryDelayMs: 1000 }, deps);

@@ -34,7 +34,7 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
 
   test("measures both builds and prints the table, marking emulated figures", async () => {
     const summary = join(directory, "summary.md");
-    const io = captureIo();
+    const { io, stdout, stderr } = captureIo();
     const code = await runCli(
       () =>
         runCompare(["--local", "--cold", "2", "--warm", "3", "--dist", DIST], {
@@ -46,7 +46,7 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
       COMPARE_USAGE,
       io,
     );
-    const out = io.stdout();
+    const out = stdout();
     expect(code).toBe(0);
     expect(out).toStartWith("### x86_64 vs arm64 (local runs)\n");
     if (zipsBuilt) {
@@ -64,12 +64,12 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
       expect(out).toContain("arm64 (emulated: qemu-aarch64-static) †");
       expect(out).toContain("† arm64 was emulated by qemu-aarch64-static");
     }
-    expect(io.stderr()).toContain("cold start 2/2");
+    expect(stderr()).toContain("cold start 2/2");
     expect(await Bun.file(summary).text()).toBe(`${out}\n`);
   }, 40_000);
 
   test("gives the same measurements as JSON", async () => {
-    const io = captureIo();
+    const { io, stdout, stderr } = captureIo();
     const code = await runCli(
       () =>
         runCompare(["--cold", "1", "--warm", "1", "--json", "--dist", DIST], {
@@ -82,7 +82,7 @@ describe.skipIf(reasons.some((reason) => reason !== undefined))("bun run compare
       io,
     );
     expect(code).toBe(0);
-    const json = JSON.parse(io.stdout()) as CompareJson;
+    const json = JSON.parse(stdout()) as CompareJson;
     expect(json.source).toBe("local");
     for (const result of [json.x86_64, json.arm64]) {
       if (zipsBuilt) {

@@ -240,7 +240,7 @@ const bothReasons = [
 ];
 describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run invoke", () => {
   test("asks both builds about the Victoria line and labels the emulated one", async () => {
-    const io = captureIo();
+    const { io, stdout, stderr } = captureIo();
     const code = await runCli(
       () =>
         runInvoke(["--arch", "both", "--repeat", "3", "--dist", DIST], {
@@ -252,8 +252,8 @@ describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run inv
       INVOKE_USAGE,
       io,
     );
-    const out = io.stdout();
-    expect(io.stderr()).toBe("");
+    const out = stdout();
+    expect(stderr()).toBe("");
     expect(code).toBe(0);
     expect(out).toContain("▶ x86_64");
     expect(out).toContain("▶ arm64");

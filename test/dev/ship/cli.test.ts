@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { appendStepSummary, markdownTable, runCli, ShipError, UsageError } from "../../../src/dev/ship/cli.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
 const TEMP = await mkdtemp(join(tmpdir(), "ship-cli-"));

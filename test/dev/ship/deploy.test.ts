@@ -13,12 +13,12 @@ import {
   type DeployPlan,
 } from "../../../src/dev/ship/deploy.ts";
 import { ShipError } from "../../../src/dev/ship/cli.ts";
-import { LAUNCH_TEMPLATE_PATH, parseLaunchTemplate } from "../../../src/dev/ship/launch-event.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { launchTemplate } from "../../../src/dev/ship/launch-event.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 import { createFakeAws, type FakeFunction } from "../helpers/fake-aws.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/ship");
-const TEMPLATE = parseLaunchTemplate(await Bun.file(LAUNCH_TEMPLATE_PATH).json());
+const TEMPLATE = launchTemplate();
 const VALID_ANSWER = (await Bun.file(join(FIXTURES, "launch-response.json")).json()) as Record<string, unknown>;
 const SKILL = "amzn1.ask.skill.7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d";
 const TEMP = await mkdtemp(join(tmpdir(), "ship-deploy-test-"));

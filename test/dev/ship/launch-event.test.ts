@@ -2,15 +2,15 @@ import { describe, expect, test } from "bun:test";
 import {
   buildLaunchEvent,
   isSkillId,
-  LAUNCH_TEMPLATE_PATH,
+  launchTemplate,
   main,
   parseLaunchTemplate,
   readSkillId,
 } from "../../../src/dev/ship/launch-event.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 
-const RAW = (await Bun.file(LAUNCH_TEMPLATE_PATH).json()) as Record<string, unknown>;
-const TEMPLATE = parseLaunchTemplate(RAW);
+const TEMPLATE = launchTemplate();
+const RAW = structuredClone(TEMPLATE) as Record<string, unknown>;
 const SKILL = "amzn1.ask.skill.0f1e2d3c-4b5a-4969-8877-665544332211";
 const NOW = new Date("2026-11-05T17:30:45.678Z");
 
@@ -19,7 +19,7 @@ function counter(): () => string {
   return () => `00000000-0000-4000-8000-${String((next += 1)).padStart(12, "0")}`;
 }
 
-describe("the recorded launch request", () => {
+describe("the dev tools' launch request", () => {
   test("is a LaunchRequest envelope for en-GB with the same skill id in both places", () => {
     expect(TEMPLATE.request.type).toBe("LaunchRequest");
     expect(TEMPLATE.request["locale"]).toBe("en-GB");

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { invokeRie, main, type RieDeps } from "../../../src/dev/ship/rie-invoke.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 
 const VALID_ANSWER = await Bun.file(join(import.meta.dir, "../../fixtures/ship/launch-response.json")).text();
 const SKILL = "amzn1.ask.skill.5e4d3c2b-1a09-4f8e-8d7c-6b5a49382716";

@@ -11,7 +11,7 @@ import {
   parseSha256Sums,
   RELEASE_FILES,
 } from "../../../src/dev/ship/sha256sums.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 
 const MANIFEST = parseManifest(
   await Bun.file(join(import.meta.dir, "../../fixtures/ship/manifest.json")).json(),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseManifest } from "../../../src/dev/ship/sha256sums.ts";
 import { main, renderSizeSummary, summariseSizes } from "../../../src/dev/ship/size-summary.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 
 const FIXTURE_DIR = join(import.meta.dir, "../../fixtures/ship");
 const MANIFEST = parseManifest(await Bun.file(join(FIXTURE_DIR, "manifest.json")).json(), "fixture");

@@ -10,7 +10,7 @@ import {
   verifyLaunchResponse,
 } from "../../../src/dev/ship/verify-launch-response.ts";
 import { ALEXA_RESPONSE_BUDGET_BYTES } from "../../../src/skill/index.ts";
-import { captureIo } from "../helpers/ship-capture-io.ts";
+import { captureIo } from "../helpers/capture-io.ts";
 
 const FIXTURE = join(import.meta.dir, "../../fixtures/ship/launch-response.json");
 const VALID = (await Bun.file(FIXTURE).json()) as Record<string, unknown>;
