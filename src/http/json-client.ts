@@ -28,7 +28,7 @@ export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response
 export interface JsonClientOptions {
   /** Absolute base URL; request paths are appended to it (its own path is kept). */
   readonly baseUrl: string;
-  /** Whole User-Agent value, e.g. from `formatUserAgent("1.2.3")`. */
+  /** Whole User-Agent value, e.g. `london-travel/1.2.3` (main.ts builds it from package.json). */
   readonly userAgent: string;
   readonly fetch?: FetchLike | undefined;
   /** Clock for budgets (epoch ms); defaults to `Date.now`. */
@@ -72,11 +72,6 @@ export interface JsonClient {
 /** Default cap on a response body: TfL's largest status answers are a few hundred KB. */
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_ISSUES_IN_MESSAGE = 3;
-
-/** The User-Agent both clients send: `london-travel/<version>`. */
-export function formatUserAgent(version: string): string {
-  return `london-travel/${version}`;
-}
 
 /** Creates the ky instance for one upstream and returns its budgeted JSON GET. */
 export function createJsonClient(options: JsonClientOptions): JsonClient {

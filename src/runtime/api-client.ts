@@ -37,7 +37,7 @@ export interface RuntimeApiClientOptions {
 }
 
 /** The only Runtime API version Lambda serves. */
-export const API_VERSION = "/2018-06-01";
+const API_VERSION = "/2018-06-01";
 /** GET: the long poll for the next event. */
 export const NEXT_PATH = `${API_VERSION}/runtime/invocation/next`;
 /** POST: a failed init, after which the runtime exits. */

@@ -14,7 +14,7 @@ export interface Diagnostic {
 export const MAX_ERROR_MESSAGE_LENGTH = 256 * 1024;
 
 /** errorType of a thrown value that is not an Error (a string, undefined, a plain object). */
-export const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
+const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
 
 /**
  * Turns anything thrown into a Diagnostic. errorType is the error's `name` (pinned by our classes,

@@ -272,7 +272,7 @@ const LINE_QUERIES: ReadonlyMap<string, LineQuery> = new Map(
 );
 
 /** Resolves one name (slot value, entity-resolution id or name) to a query, or undefined. */
-export function resolveLineName(text: string | null | undefined): LineQuery | undefined {
+function resolveLineName(text: string | null | undefined): LineQuery | undefined {
   if (typeof text !== "string") {
     return undefined;
   }

@@ -32,7 +32,7 @@ export interface ResponseBuilder {
 }
 
 /** Alexa's card limit: title and text together under 8,000 characters. */
-export const MAX_CARD_LENGTH = 7_999;
+const MAX_CARD_LENGTH = 7_999;
 /** Alexa's response limit is 24 KB; 24,000 bytes keeps clear of it whichever KB is meant. */
 export const ALEXA_RESPONSE_BUDGET_BYTES = 24_000;
 const MAX_TITLE_LENGTH = 200;

@@ -1,9 +1,8 @@
 /**
  * Public surface of the TfL client room.
  */
-export { cacheLifetimeMs, createResponseCache, MAX_CACHE_SECONDS } from "./cache.ts";
+export { cacheLifetimeMs, createResponseCache } from "./cache.ts";
 export type { ResponseCache, ResponseCacheOptions } from "./cache.ts";
 export { createTflClient } from "./client.ts";
 export type { TflCacheOptions, TflClient, TflClientOptions } from "./client.ts";
-export { DisruptionSchema, DisruptionsSchema, LineSchema, LinesSchema, LineStatusSchema } from "./schemas.ts";
 export type { Disruption, Line, LineStatus } from "./schemas.ts";

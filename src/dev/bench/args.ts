@@ -62,10 +62,10 @@ export type BenchCommand =
 export const PROFILE_INVOCATIONS = 2_000;
 
 /** The full run's counts: the issue asks for ≥ 20 starts, 1,000 invocations and a 10,000-invocation soak. */
-export const FULL_COUNTS = { starts: 20, invocations: 1_000, soakInvocations: 10_000 } as const;
+const FULL_COUNTS = { starts: 20, invocations: 1_000, soakInvocations: 10_000 } as const;
 
 /** `--quick`: enough of everything to prove the run works end to end in well under 30 s. */
-export const QUICK_COUNTS = { starts: 3, coldStarts: 2, invocations: 50, soakInvocations: 1_200 } as const;
+const QUICK_COUNTS = { starts: 3, coldStarts: 2, invocations: 50, soakInvocations: 1_200 } as const;
 
 /** The default JSON destination: `dist` is git-ignored, so a run never dirties the checkout. */
 export const DEFAULT_OUT_FILE = "dist/bench/results.json";

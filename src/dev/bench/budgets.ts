@@ -8,17 +8,17 @@ import type { BenchResults, StartResult } from "./results.ts";
 import { ratio } from "./stats.ts";
 
 /** Start to first answer: at most this times the floor's. */
-export const START_RATIO_LIMIT = 1.3;
+const START_RATIO_LIMIT = 1.3;
 /** Peak RSS after 1,000 warm status invocations: at most this times the floor's … */
-export const RSS_RATIO_LIMIT = 1.5;
+const RSS_RATIO_LIMIT = 1.5;
 /** … and, as a stretch, this. */
-export const RSS_RATIO_STRETCH = 1.2;
+const RSS_RATIO_STRETCH = 1.2;
 /** No upward trend: under 2 MiB between the second and the last fifth of the window. */
-export const TREND_LIMIT_KB = 2_048;
+const TREND_LIMIT_KB = 2_048;
 /** Warm status p50 with TfL on loopback. */
-export const STATUS_P50_LIMIT_MS = 1;
+const STATUS_P50_LIMIT_MS = 1;
 /** The executable may be at most 1 MiB bigger than an empty Bun executable. */
-export const EXECUTABLE_OVERHEAD_LIMIT_BYTES = 1_048_576;
+const EXECUTABLE_OVERHEAD_LIMIT_BYTES = 1_048_576;
 
 /** A budget's outcome; "not measured" when the run lacks the numbers (a skipped phase, a failed candidate). */
 export type Verdict = "met" | "met, stretch met" | "missed" | "not measured";

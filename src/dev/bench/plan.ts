@@ -9,7 +9,7 @@ import { COMPILE_FLAGS, planBuild, type BuildPlan, type CompileStep, type ZipSte
 import type { BenchSettings } from "./args.ts";
 
 /** Every candidate the bench knows, in the order tables list them. */
-export const CANDIDATE_IDS = [
+const CANDIDATE_IDS = [
   "bootstrap",
   "bootstrap-smol",
   "bootstrap-noftl",
@@ -27,7 +27,7 @@ export const CANDIDATE_IDS = [
  * `BUN_JSC_*` only at start-up, so it cannot be baked into the executable: the function's
  * environment sets it.
  */
-export const NO_FTL_ENV = RECOMMENDED_FUNCTION_ENV;
+const NO_FTL_ENV = RECOMMENDED_FUNCTION_ENV;
 
 /** One of {@link CANDIDATE_IDS}. */
 export type CandidateId = (typeof CANDIDATE_IDS)[number];
@@ -121,16 +121,16 @@ export interface PlanInput {
 }
 
 /** The skill's entry: the bootstrap is compiled from it, Node runs its bundle, `bun-jit` runs it as is. */
-export const SKILL_ENTRY = "src/main.ts";
+const SKILL_ENTRY = "src/main.ts";
 /** Our runtime loop with an echo handler (the runtime helper's), the floor the product budgets name. */
-export const FLOOR_ENTRY = "src/dev/bench/floor/echo-runtime.ts";
+const FLOOR_ENTRY = "src/dev/bench/floor/echo-runtime.ts";
 /** A barer floor: the Runtime API loop written inline with plain `fetch`, no runtime module at all. */
-export const BARE_FLOOR_ENTRY = "src/dev/bench/floor/bare-echo.ts";
+const BARE_FLOOR_ENTRY = "src/dev/bench/floor/bare-echo.ts";
 /** An empty program: the size of Bun itself with our compile flags. */
-export const EMPTY_ENTRY = "src/dev/bench/floor/empty.ts";
+const EMPTY_ENTRY = "src/dev/bench/floor/empty.ts";
 
 /** The issue's trend window: no upward trend over the last 8,000 invocations. */
-export const TREND_WINDOW = 8_000;
+const TREND_WINDOW = 8_000;
 /** Invocations after which the memory budget reads the peak RSS. */
 export const MEMORY_CHECKPOINT = 1_000;
 

@@ -32,7 +32,7 @@ const RUNS: readonly (readonly AlexaEvent[])[] = [
  * Runs the bootstrap with `BUN_BYTECODE_ORDER_OUT` for each profile. Bun writes the profile when the
  * process exits, so the emulator answers the next `GET /next` with a 500 and the loop exits.
  */
-export async function recordBytecodeOrder(binary: string, log: (line: string) => void): Promise<void> {
+async function recordBytecodeOrder(binary: string, log: (line: string) => void): Promise<void> {
   const backends = startBenchBackends();
   try {
     for (const [index, events] of RUNS.entries()) {

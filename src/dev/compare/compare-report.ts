@@ -74,7 +74,7 @@ export function summariseLocalRuns(measured: LocalMeasurements): ArchResult {
 }
 
 /** True when the platform reported the invocation as failed (timeout, crash): its duration is not a timing. */
-export function isFailedReport(report: InvocationReport): boolean {
+function isFailedReport(report: InvocationReport): boolean {
   return report.status !== undefined && report.status !== "success";
 }
 
@@ -178,7 +178,7 @@ export function buildCompareRows(x86: ArchResult, arm: ArchResult): CompareRow[]
 }
 
 /** Thousands separators, fixed decimals; the table uses this for every number. */
-export function formatNumber(value: number, decimals: number): string {
+function formatNumber(value: number, decimals: number): string {
   return value.toLocaleString("en-GB", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 

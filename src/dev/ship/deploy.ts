@@ -83,7 +83,7 @@ const AliasOutputSchema = v.looseObject({
 });
 
 /** `aws lambda update-function-code`: the zip from disk, for the plan's architecture. */
-export function updateCodeArgs(plan: DeployPlan): string[] {
+function updateCodeArgs(plan: DeployPlan): string[] {
   return [
     "lambda",
     "update-function-code",
@@ -99,12 +99,12 @@ export function updateCodeArgs(plan: DeployPlan): string[] {
 }
 
 /** `aws lambda wait function-updated-v2`: polls GetFunction until the update is Successful. */
-export function waitUpdatedArgs(plan: DeployPlan): string[] {
+function waitUpdatedArgs(plan: DeployPlan): string[] {
   return ["lambda", "wait", "function-updated-v2", "--function-name", plan.functionName];
 }
 
 /** `aws lambda publish-version`, refused by Lambda unless `$LATEST` still holds the code we uploaded. */
-export function publishVersionArgs(plan: DeployPlan): string[] {
+function publishVersionArgs(plan: DeployPlan): string[] {
   return [
     "lambda",
     "publish-version",
@@ -120,7 +120,7 @@ export function publishVersionArgs(plan: DeployPlan): string[] {
 }
 
 /** `aws lambda invoke` of one version with a log tail (the last 4 KB of its logs, REPORT included). */
-export function invokeArgs(plan: DeployPlan, version: string, eventPath: string, responsePath: string): string[] {
+function invokeArgs(plan: DeployPlan, version: string, eventPath: string, responsePath: string): string[] {
   return [
     "lambda",
     "invoke",
@@ -139,12 +139,12 @@ export function invokeArgs(plan: DeployPlan, version: string, eventPath: string,
 }
 
 /** `aws lambda get-alias`. */
-export function getAliasArgs(plan: DeployPlan): string[] {
+function getAliasArgs(plan: DeployPlan): string[] {
   return ["lambda", "get-alias", "--function-name", plan.functionName, "--name", plan.alias, "--output", "json"];
 }
 
 /** `aws lambda update-alias`, refused if someone moved the alias since we read it (`--revision-id`). */
-export function updateAliasArgs(plan: DeployPlan, version: string, revisionId: string): string[] {
+function updateAliasArgs(plan: DeployPlan, version: string, revisionId: string): string[] {
   return [
     "lambda",
     "update-alias",
@@ -162,7 +162,7 @@ export function updateAliasArgs(plan: DeployPlan, version: string, revisionId: s
 }
 
 /** `aws lambda create-alias`, for the first deploy. */
-export function createAliasArgs(plan: DeployPlan, version: string): string[] {
+function createAliasArgs(plan: DeployPlan, version: string): string[] {
   return [
     "lambda",
     "create-alias",
@@ -343,7 +343,7 @@ export function renderDeploySummary(plan: DeployPlan, result: DeployResult): str
 }
 
 /** Printed by `--help` and after a usage error. */
-export const DEPLOY_USAGE = `Usage: bun run src/dev/ship/deploy.ts --arch ARCH --function NAME [options]
+const DEPLOY_USAGE = `Usage: bun run src/dev/ship/deploy.ts --arch ARCH --function NAME [options]
 
 Deploys dist/lambda-ARCH.zip to an existing Lambda function: update-function-code (with
 --architectures ARCH), wait function-updated-v2, publish-version pinned to the zip's SHA-256, invoke

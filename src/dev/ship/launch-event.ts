@@ -12,7 +12,7 @@ import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.
 const SKILL_ID = /^amzn1\.ask\.skill\.[0-9a-f-]{36}$/;
 
 /** The fields of the template this module rewrites; everything else is sent as recorded. */
-export const LaunchTemplateSchema = v.looseObject({
+const LaunchTemplateSchema = v.looseObject({
   version: v.literal("1.0"),
   session: v.looseObject({
     sessionId: v.string(),
@@ -78,7 +78,7 @@ export function buildLaunchEvent(template: LaunchTemplate, options: LaunchEventO
 }
 
 /** Printed by `--help` and after a usage error. */
-export const LAUNCH_EVENT_USAGE = `Usage: bun run src/dev/ship/launch-event.ts [options]
+const LAUNCH_EVENT_USAGE = `Usage: bun run src/dev/ship/launch-event.ts [options]
 
 Prints (or writes) the LaunchRequest used to check a deployed function or a local container:
 the dev tools' LaunchRequest (src/dev/base/events.ts) with fresh ids, the current time and your skill id.

@@ -9,7 +9,7 @@ import { buildLaunchEvent, launchTemplate, readSkillId } from "./launch-event.ts
 import { spokenText, verifyLaunchResponse } from "./verify-launch-response.ts";
 
 /** The emulator's invoke path (runtime.md §3.1), with the usual `-p 9000:8080` mapping. */
-export const DEFAULT_RIE_URL = "http://localhost:9000/2015-03-31/functions/function/invocations";
+const DEFAULT_RIE_URL = "http://localhost:9000/2015-03-31/functions/function/invocations";
 
 /** What the emulator answered. */
 export interface RieAnswer {
@@ -61,7 +61,7 @@ export async function invokeRie(
 }
 
 /** Printed by `--help` and after a usage error. */
-export const RIE_USAGE = `Usage: bun run src/dev/ship/rie-invoke.ts [options]
+const RIE_USAGE = `Usage: bun run src/dev/ship/rie-invoke.ts [options]
 
 Sends a LaunchRequest to a running Dockerfile.cross container (the Lambda runtime interface emulator)
 and checks the answer: valid Alexa response, SSML speech, session kept open. Exits 1 otherwise.

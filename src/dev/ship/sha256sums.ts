@@ -81,7 +81,7 @@ export function parseManifest(value: unknown, where: string): BuildManifest {
 }
 
 /** Printed by `--help` and after a usage error. */
-export const SHA256SUMS_USAGE = `Usage: bun run src/dev/ship/sha256sums.ts [options] [FILE…]
+const SHA256SUMS_USAGE = `Usage: bun run src/dev/ship/sha256sums.ts [options] [FILE…]
 
 Writes DIR/SHA256SUMS for the release files (default: ${RELEASE_FILES.join(", ")}), after
 checking each zip's SHA-256 against DIR/manifest.json. Verify later with

@@ -66,7 +66,7 @@ function mebibytes(bytes: number): string {
 }
 
 /** Printed by `--help` and after a usage error. */
-export const SIZE_SUMMARY_USAGE = `Usage: bun run src/dev/ship/size-summary.ts [options]
+const SIZE_SUMMARY_USAGE = `Usage: bun run src/dev/ship/size-summary.ts [options]
 
 Prints the size table of DIR/manifest.json as Markdown and appends it to $GITHUB_STEP_SUMMARY when
 that is set. Exits 1 when a zip is over the manifest's zip limit.

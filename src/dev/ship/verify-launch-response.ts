@@ -20,7 +20,7 @@ const SsmlSpeechSchema = v.looseObject({
 });
 
 /** The parts of an Alexa response a launch answer must have. */
-export const LaunchResponseSchema = v.looseObject({
+const LaunchResponseSchema = v.looseObject({
   version: v.literal("1.0"),
   response: v.looseObject({
     outputSpeech: SsmlSpeechSchema,
@@ -35,15 +35,12 @@ export const LaunchResponseSchema = v.looseObject({
 });
 
 /** What `aws lambda invoke` prints about the invocation itself (the payload goes to a file). */
-export const InvokeOutputSchema = v.looseObject({
+const InvokeOutputSchema = v.looseObject({
   StatusCode: v.number(),
   FunctionError: v.optional(v.string()),
   ExecutedVersion: v.optional(v.string()),
   LogResult: v.optional(v.string()),
 });
-
-/** One `aws lambda invoke` output, as read by {@link InvokeOutputSchema}. */
-export type InvokeOutput = v.InferOutput<typeof InvokeOutputSchema>;
 
 const ENTITY = /^&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/;
 const TAG = /^<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/;
@@ -173,7 +170,7 @@ function describeFunctionError(payload: unknown): string | undefined {
 }
 
 /** Printed by `--help` and after a usage error. */
-export const VERIFY_USAGE = `Usage: bun run src/dev/ship/verify-launch-response.ts [options] RESPONSE_JSON
+const VERIFY_USAGE = `Usage: bun run src/dev/ship/verify-launch-response.ts [options] RESPONSE_JSON
 
 Checks that RESPONSE_JSON, a function's answer to a LaunchRequest, is an Alexa response: version 1.0,
 well-formed SSML speech and reprompt, the session kept open, inside Alexa's size limits. Prints what

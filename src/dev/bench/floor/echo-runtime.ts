@@ -9,6 +9,6 @@ import type { Handler, Init } from "../../../runtime/index.ts";
 export const echo: Handler<undefined> = (event) => Promise.resolve(event);
 
 /** Nothing to prepare. */
-export const noInit: Init<undefined> = () => undefined;
+const noInit: Init<undefined> = () => undefined;
 
 if (import.meta.main) await startRuntime(echo, noInit);
