@@ -16,7 +16,7 @@ const DEADLINE_MARGIN_MS = 500;
 /** Alexa gives up on a skill after 8 s; leave a second to build and post the answer. */
 const ALEXA_PATIENCE_MS = 7_000;
 
-/** When every downstream call of one invocation must have finished (product.md item 12). */
+/** When every downstream call of one invocation must have finished (README, Decisions D12). */
 export function downstreamDeadline(lambdaDeadlineMs: number, arrivalMs: number): number {
   return Math.min(lambdaDeadlineMs - DEADLINE_MARGIN_MS, arrivalMs + ALEXA_PATIENCE_MS);
 }

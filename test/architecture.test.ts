@@ -2,6 +2,7 @@
  * The layout's rules, checked on the code itself (README, Layout):
  * - what ships is `src/main.ts` and what it reaches; every development tool lives under `src/dev/` and
  *   none of it can reach the binary;
+ * - a tool imports only src/dev/base and the product's index files, never another tool's folder;
  * - the product rooms never import each other: the runtime (Lambda) imports no skill and no client, the
  *   skill (Alexa) imports no client and no runtime, a client (TfL, skill API, HTTP, and any other
  *   product folder) imports no skill and no runtime; `src/main.ts` alone joins them.
@@ -165,6 +166,48 @@ describe("the product rooms", () => {
     ],
   ])("%s breaks a rule: %p", (_title, broken, edge) => {
     expect(ruleBroken(edge) !== undefined).toBe(broken);
+  });
+});
+
+/** The product files a tool may import: the rooms' index files, the entry (profiled by the bench) and package.json. */
+function isProductSurface(path: string): boolean {
+  return path === "src/main.ts" || path === "package.json" || /^src\/[^/]+\/index\.ts$/.test(path);
+}
+
+/** Why a tool's import breaks the rules, or undefined when it keeps them. */
+function toolRuleBroken(from: string, to: string): string | undefined {
+  const tool = /^src\/dev\/([^/]+)\//.exec(from)?.[1];
+  if (tool === undefined) return undefined;
+  if (to.startsWith(`src/dev/${tool}/`) || to.startsWith("src/dev/base/")) return undefined;
+  if (to.startsWith("src/dev/")) return `${from} imports another tool's ${to}`;
+  if (to.startsWith("src/") || to === "package.json") {
+    return isProductSurface(to) ? undefined : `${from} reaches past the product's index files to ${to}`;
+  }
+  return `${from} imports ${to}, outside src/`;
+}
+
+describe("the tools", () => {
+  test("import only src/dev/base, their own folder and the product's index files", () => {
+    const broken = listTs(join(ROOT, "src/dev"))
+      .map(repoPath)
+      .flatMap((from) =>
+        specifiersOf(readFileSync(join(ROOT, from), "utf8"))
+          .filter((specifier) => specifier.startsWith("."))
+          .flatMap((specifier) => toolRuleBroken(from, repoPath(resolve(ROOT, dirname(from), specifier))) ?? []),
+      );
+    expect(broken).toEqual([]);
+  });
+
+  test.each<[string, boolean, string, string]>([
+    ["a tool importing base", false, "src/dev/bench/runner.ts", "src/dev/base/process.ts"],
+    ["a tool importing its own folder", false, "src/dev/bench/runner.ts", "src/dev/bench/plan.ts"],
+    ["a tool importing a room's index", false, "src/dev/soak/invariants.ts", "src/skill/index.ts"],
+    ["a tool importing another tool", true, "src/dev/bench/plan.ts", "src/dev/build/index.ts"],
+    ["base importing a tool", true, "src/dev/base/session.ts", "src/dev/compare/compare-report.ts"],
+    ["a tool reaching into a room", true, "src/dev/model/interaction-model.ts", "src/skill/lines.ts"],
+    ["a tool reading a test fixture", true, "src/dev/ship/launch-event.ts", "test/fixtures/ship/launch-request.json"],
+  ])("%s breaks a rule: %p", (_title, broken, from, to) => {
+    expect(toolRuleBroken(from, to) !== undefined).toBe(broken);
   });
 });
 

@@ -196,7 +196,7 @@ for (const arch of ARCHS) {
 
     test("reaches its first GET /next within Lambda's 10 s init limit, and reports how long it took", () => {
       console.log(`[e2e] ${arch}: process start to first GET /next ${run().startToFirstNextMs.toFixed(1)} ms`);
-      // runtime.md §1.10: an init over 10 s is retried during the first invoke. Generous on purpose
+      // README, Decisions D22: an init over 10 s is retried during the first invoke. Generous on purpose
       // (qemu on a loaded 2-core machine); the cold-start budget is the bench's job, not this test's.
       expect(run().startToFirstNextMs).toBeLessThan(10_000);
     });

@@ -1,12 +1,7 @@
 /**
  * Public surface of the shared HTTP layer used by `src/tfl` and `src/skill-api`.
  */
-export {
-  BudgetExceededError,
-  InvalidRequestArgumentError,
-  UpstreamError,
-  UpstreamSchemaError,
-} from "./errors.ts";
+export { BudgetExceededError, InvalidRequestArgumentError, UpstreamError, UpstreamSchemaError } from "./errors.ts";
 export type { ClientErrorDetails } from "./errors.ts";
 export { createJsonClient } from "./json-client.ts";
 export type { Budget, FetchLike, JsonClient, JsonClientOptions, JsonRequest, JsonResult } from "./json-client.ts";

@@ -30,7 +30,7 @@ export interface RuntimeOptions {
   readonly redact?: readonly string[] | undefined;
 }
 
-/** Lambda's buffered response limit: 6 MiB + 100 bytes (runtime.md §1.6). */
+/** Lambda's buffered response limit: 6 MiB + 100 bytes (README, Decisions D18). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
 const DEFAULT_LOG_SETTINGS: LogSettings = { format: "json", level: "info" };

@@ -85,7 +85,7 @@ export function parseAlexaEvent(event: unknown): ParsedEvent {
 
 /**
  * The skill id a request carries: `context.System.application.applicationId`, falling back to
- * `session.application.applicationId` (product.md item 11).
+ * `session.application.applicationId` (README, Decisions D11).
  */
 function skillIdOf(envelope: RequestEnvelope | UnknownRequestEnvelope): string | undefined {
   return (

@@ -56,7 +56,7 @@ export const OVERGROUND_SLOT = Object.freeze({
   aliases: Object.freeze(["london-overground"]) as readonly string[],
 });
 
-/** TfL modes queried for "is there any disruption" (peer §1.3.10). */
+/** TfL modes queried for "is there any disruption": the Tube, the Overground, the DLR and the Elizabeth line. */
 export const DISRUPTION_MODES: readonly string[] = Object.freeze(["dlr", "elizabeth-line", "overground", "tube"]);
 
 function defineLine(
@@ -317,7 +317,7 @@ function resolveFromEntityResolution(resolutions: unknown): LineQuery | undefine
 }
 
 /**
- * Turns the LINE slot into a query (product.md items 1 and 2): Alexa's entity resolution first
+ * Turns the LINE slot into a query (README, Decisions D1 and D2): Alexa's entity resolution first
  * (ER_SUCCESS_MATCH, by value id then name), then the raw value. Unknown or empty -> undefined.
  */
 export function resolveLine(

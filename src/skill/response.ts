@@ -201,7 +201,7 @@ export function emptyResponse(): AlexaResponse {
   return { version: "1.0", response: {} };
 }
 
-/** Cancel and Stop: end the session without a word (peer §1.3.5). */
+/** Cancel and Stop: end the session without a word (README, Decisions D10). */
 export function endSessionSilently(): AlexaResponse {
   return { version: "1.0", response: { shouldEndSession: true } };
 }

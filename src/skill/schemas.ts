@@ -45,7 +45,7 @@ const ContextSchema = v.object({
   ),
 });
 
-/** ISO-8601 string in production, epoch milliseconds from Amazon's simulator (toolchain.md §5.1). */
+/** ISO-8601 string in production, epoch milliseconds from Amazon's simulator (README, Decisions D26). */
 export const TimestampSchema = v.union([v.string(), v.number()]);
 
 const RequestBaseEntries = {
@@ -140,7 +140,7 @@ export type RequestEnvelope = v.InferOutput<typeof RequestEnvelopeSchema>;
 /**
  * The loose first look: only `request.type` must be a string. Unknown types are answered from
  * this shape, because a catch-all option inside the variant would accept malformed known types
- * (toolchain.md gotcha 12).
+ * (README, Decisions D26).
  */
 export const RequestTypeProbeSchema = v.object({
   request: v.object({ type: v.string() }),

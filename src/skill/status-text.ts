@@ -3,7 +3,7 @@ import { strings } from "./speech/strings.ts";
 
 export { lineNameAsTitle, lineNameInSentence };
 
-/** TfL severities with a fixed sentence (peer §3.3). */
+/** TfL severities with a fixed sentence (README, Decisions D4). */
 const GOOD_SERVICE = 10;
 const NO_ISSUES = 18;
 const SERVICE_CLOSED = 20;
@@ -43,7 +43,7 @@ function comparableName(text: string): string {
     .replace(/ line$/, "");
 }
 
-/** Removes a leading "<line name> [line]: " only when it names this line (product.md item 4). */
+/** Removes a leading "<line name> [line]: " only when it names this line (README, Decisions D4). */
 function stripLinePrefix(reason: string, lineName: string): string {
   const prefix = /^([^:]+):(?=\s|$)/.exec(reason);
   if (prefix?.[1] === undefined || comparableName(prefix[1]) !== comparableName(lineName)) {
@@ -54,7 +54,7 @@ function stripLinePrefix(reason: string, lineName: string): string {
 }
 
 /**
- * The text for one line (peer §3.4 as changed by product.md item 4): good service / no issues and
+ * The text for one line (README, Decisions D4): good service / no issues and
  * service closed get our sentences; anything else reads the reason of the most severe status in effect
  * now. Throws StatusTextError when the line has no status, or the chosen status has no reason.
  */

@@ -21,7 +21,7 @@ export const ALL_LINE_IDS: string[] = [
   "windrush",
 ];
 
-/** Each line's Status card title (product.md item 5: "Line" for the Tube and Overground, not DLR or Elizabeth line). */
+/** Each line's Status card title (README, Decisions D5: "Line" for the Tube and Overground, not DLR or Elizabeth line). */
 export const CARD_TITLES: ReadonlyArray<readonly [id: string, title: string]> = [
   ["bakerloo", "Bakerloo Line Status"],
   ["central", "Central Line Status"],

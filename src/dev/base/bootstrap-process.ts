@@ -1,5 +1,5 @@
 /**
- * Runs a compiled `bootstrap` the way Lambda starts it (runtime.md §1.9, §3.4 item 5): Lambda's
+ * Runs a compiled `bootstrap` the way Lambda starts it (README, Decisions D21, D24 item 5): Lambda's
  * variables and no HOME, the task root as cwd, and arm64 builds under qemu-user on an x86_64 host.
  */
 import { existsSync } from "node:fs";
@@ -27,7 +27,7 @@ export interface BootstrapProcess extends MeasuredProcess {
 
 const QEMU = "qemu-aarch64-static";
 const AARCH64_SYSROOT = "/usr/aarch64-linux-gnu";
-// The PATH Lambda gives a function (runtime.md §1.9).
+// The PATH Lambda gives a function (README, Decisions D21).
 const LAMBDA_PATH = "/usr/local/bin:/usr/bin/:/bin:/opt/bin";
 
 /** The host as a Lambda architecture. */

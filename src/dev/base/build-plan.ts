@@ -33,7 +33,7 @@ export const BYTECODE_ORDER_FILES: readonly string[] = [
 
 /**
  * Flags every compile gets. `--bytecode` needs `--format=esm` for top-level await; the autoload
- * switches stop the binary reading `.env`/`bunfig.toml` from Lambda's cwd (toolchain.md §0 items 4-6).
+ * switches stop the binary reading `.env`/`bunfig.toml` from Lambda's cwd (README, Decisions D25).
  * `--smol` is baked into the executable's argv: a smaller, more often collected heap took the peak
  * RSS after 1,000 status invocations from 56.9 to 51.9 MiB with no measurable change in start or
  * warm latency (the floors, built with the same flags, did not move).

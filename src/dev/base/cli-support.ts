@@ -1,7 +1,7 @@
 /**
  * What every dev-tool CLI shares (local, bench, reliability, ship): the usage error, argument helpers,
- * and `runCli`, the one place that turns a thrown error into a message and an exit code (ni's runner,
- * aesthetics.md §7).
+ * and `runCli`, the one place that turns a thrown error into a message and an exit code: a usage
+ * error exits 2 with the usage, any other failure exits 1.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Arch } from "./arch.ts";

@@ -2,7 +2,7 @@
  * A local Lambda Runtime API (2018-06-01) on Bun.serve, bound to 127.0.0.1 on a free port. The same
  * code serves the in-process loop in tests and the real compiled `bootstrap` as a child process.
  *
- * Rules of runtime.md §3.4 implemented here:
+ * Rules of README, Decisions D24 implemented here:
  * 1. GET /next long-polls until an event is queued, then answers 200 with the raw event bytes and
  *    Lambda-Runtime-Aws-Request-Id, Lambda-Runtime-Deadline-Ms (epoch ms), Lambda-Runtime-Invoked-
  *    Function-Arn and Content-Type: application/json; Lambda-Runtime-Trace-Id only when a trace id is

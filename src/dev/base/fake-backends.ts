@@ -32,7 +32,7 @@ export const DEFAULT_RECORDINGS: Recordings = {
 /** The token whose recorded preferences hold two favourite lines; `--intent commute` uses it offline. */
 export const RECORDED_ACCESS_TOKEN = "local-token-two-lines";
 
-// TfL's own header on status answers; the skill caches for max-age (product.md item 12).
+// TfL's own header on status answers; the skill caches for max-age (README, Decisions D12).
 const TFL_CACHE_CONTROL = "public, must-revalidate, max-age=30, s-maxage=60";
 
 /** One request the fake saw; query strings are kept, `app_key` values are redacted. */

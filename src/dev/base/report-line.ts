@@ -1,6 +1,6 @@
 /**
  * Lambda's per-invocation REPORT line, written by `bun run invoke` the way the platform writes it
- * to CloudWatch (runtime.md §1.11), so the same parser reads local and real logs.
+ * to CloudWatch (README, Decisions D23), so the same parser reads local and real logs.
  */
 
 /** One invocation's figures, as in a REPORT line or a JSON `platform.report` record. */
@@ -21,8 +21,8 @@ export interface InvocationReport {
 }
 
 /**
- * Billed Duration for a custom runtime: init counts towards it on a cold start (runtime.md §1.11:
- * "Initialization counts towards billed execution time"; since 2025-08 for every runtime), in 1 ms steps.
+ * Billed Duration for a custom runtime: init counts towards it on a cold start ("Initialization counts
+ * towards billed execution time"; since 2025-08 for every runtime), in 1 ms steps (README, Decisions D23).
  */
 export function billedDurationMs(durationMs: number, initDurationMs?: number): number {
   return Math.ceil(durationMs + (initDurationMs ?? 0));

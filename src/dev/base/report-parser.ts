@@ -1,6 +1,6 @@
 /**
  * Reads Lambda REPORT data from CloudWatch logs in every form we meet: text `REPORT RequestId:` lines,
- * JSON `platform.report` records (runtime.md §1.11), `aws logs filter-log-events` output, and console
+ * JSON `platform.report` records (README, Decisions D23), `aws logs filter-log-events` output, and console
  * copies with a timestamp in front. Pure: text in, records out; a bad line is counted, never thrown.
  */
 import type { InvocationReport } from "./report-line.ts";

@@ -2,7 +2,7 @@
  * A local Lambda function: the real compiled `bootstrap` behind our Runtime API emulator, with
  * Lambda's lifecycle around it. The first invocation starts a sandbox (its init duration is spawn to
  * the first `GET /next`); a timeout or a crash kills the process, is reported the way Lambda reports
- * it, and the next invocation starts a new sandbox (runtime.md §1.10, §3.4 items 5-6).
+ * it, and the next invocation starts a new sandbox (README, Decisions D22 and D24 items 5-6).
  */
 import { hostArch, spawnBootstrap, type BootstrapProcess } from "./bootstrap-process.ts";
 import type { Arch } from "./arch.ts";
@@ -18,7 +18,7 @@ export interface LocalFunctionOptions {
   /** The function timeout, enforced on every invocation. */
   readonly timeoutMs: number;
   readonly memorySizeMb: number;
-  /** Lambda gives init 10 s (runtime.md §1.10). */
+  /** Lambda gives init 10 s (README, Decisions D22). */
   readonly initTimeoutMs?: number | undefined;
   readonly cwd?: string | undefined;
   /** Monotonic milliseconds; tests may pass their own. */

@@ -5,7 +5,7 @@
  * fifth against the MEDIAN VmRSS of its last fifth; growth = last − second. The first fifth is left out
  * because allocators and the JIT settle there; medians rather than means because a single reading taken
  * just before a collection would otherwise move the verdict. "No upward trend" means growth under 2 MiB
- * (README, Decisions D13). Pure, so it is tested on plain numbers.
+ * (README, Decisions D27). Pure, so it is tested on plain numbers.
  */
 import { median } from "./stats.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The product's performance budgets (product.md "Budgets", which supersede issue 6's numbers),
+ * The product's performance budgets (README, Decisions D27, which supersede issue 6's numbers),
  * judged from one run's results. Printed as met or missed; never a test assertion.
  */
 import { formatBytes } from "../base/format.ts";

@@ -63,7 +63,7 @@ export function renderReport(
     "### Size",
     sizeTable(results),
     ...(results.builds.length === 0 ? [] : ["### Build time", buildTable(results)]),
-    "### Budgets (product.md)",
+    "### Budgets",
     markdownTable(
       ["budget", "measured", "limit", "verdict"],
       budgets.map((outcome) => [outcome.budget, outcome.measured, outcome.limit, verdictMark(outcome.verdict)]),

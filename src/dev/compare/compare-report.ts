@@ -1,6 +1,6 @@
 /**
- * The x86_64 vs arm64 table (the one the .NET skill's author published when he moved to Graviton,
- * peer-skill.md §9.5), for our two builds: pure summaries of local runs or of REPORT logs, and the
+ * The x86_64 vs arm64 table (init, first and warm durations, billed time and memory per architecture,
+ * as the .NET skill's author published when he moved to Graviton), for our two builds: pure summaries of local runs or of REPORT logs, and the
  * Markdown and JSON renderings of the same rows.
  */
 import type { Arch } from "../base/arch.ts";

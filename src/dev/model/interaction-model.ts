@@ -163,7 +163,7 @@ export function buildLineSlotValues(): SlotTypeValue[] {
   }));
 }
 
-/** The en-GB interaction model, generated from the line catalogue (product.md item 15). */
+/** The en-GB interaction model, generated from the line catalogue (README, Decisions D15). */
 export function buildInteractionModel(): InteractionModel {
   return {
     interactionModel: {

@@ -1,7 +1,8 @@
 /**
  * The LaunchRequest a deploy (or a local container) is checked with: the dev tools' own LaunchRequest
- * (src/dev/base/events.ts, the one `bun run invoke` sends) with fresh request and session ids, the current time, and the skill id the function expects, so a function
- * that verifies skill ids (product.md §11) answers it.
+ * (src/dev/base/events.ts, the one `bun run invoke` sends) with fresh request and session ids, the
+ * current time, and the skill id the function expects, so a function that verifies skill ids
+ * (README, Decisions D11) answers it.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";

@@ -8,7 +8,7 @@ import { processIo, runShipCli, ShipError, UsageError, type CliIo } from "./cli.
 import { buildLaunchEvent, launchTemplate, readSkillId } from "./launch-event.ts";
 import { spokenText, verifyLaunchResponse } from "./verify-launch-response.ts";
 
-/** The emulator's invoke path (runtime.md §3.1), with the usual `-p 9000:8080` mapping. */
+/** The AWS Runtime Interface Emulator's invoke path, with the usual `-p 9000:8080` mapping. */
 const DEFAULT_RIE_URL = "http://localhost:9000/2015-03-31/functions/function/invocations";
 
 /** What the emulator answered. */

@@ -1,6 +1,6 @@
 /**
  * The size table for the CI job summary: per architecture, the executable and zip sizes from
- * `dist/manifest.json` and the margin left under Lambda's direct-upload limit (product.md, Budgets).
+ * `dist/manifest.json` and the margin left under Lambda's 52,428,800-byte direct-upload limit (README, Decisions D27).
  */
 import { join } from "node:path";
 import { formatBytes } from "../base/format.ts";

@@ -1,6 +1,6 @@
 /**
  * Decides whether a function's answer to a LaunchRequest is one Alexa would speak: version 1.0, SSML
- * speech and reprompt that are well-formed, the session kept open (product.md §10), inside Alexa's size
+ * speech and reprompt that are well-formed, the session kept open (README, Decisions D10), inside Alexa's size
  * limits. Used after every deploy, against the RIE container in CI, and by hand.
  */
 import * as v from "valibot";

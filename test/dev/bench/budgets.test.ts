@@ -40,7 +40,7 @@ function withMemory(bootstrapKb: number, floorKb: number): BenchResults {
   return { ...base, memory };
 }
 
-test("lists every budget of product.md once per floor where it is relative, in a fixed order", () => {
+test("lists every budget (README, Decisions D27) once per floor where it is relative, in a fixed order", () => {
   expect(evaluateBudgets(base).map((entry) => entry.budget)).toEqual([
     "start to first answer, warm cache (median) vs floor",
     "start to first answer, warm cache (median) vs bare floor",

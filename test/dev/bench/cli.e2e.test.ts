@@ -21,7 +21,7 @@ test.skipIf(quickBenchSkip !== undefined)(
     );
     expect({ code, err: code === 0 ? "" : err.join("\n") }).toEqual({ code: 0, err: "" });
     const report = printed.join("");
-    expect(report).toContain("### Budgets (product.md)");
+    expect(report).toContain("### Budgets");
     const results = await Bun.file(resolve(ROOT, out)).json();
     expect(results.schema).toBe("london-travel-bench/1");
     expect(

@@ -359,7 +359,7 @@ describe("the working directory cannot reconfigure the binary", () => {
 });
 
 describe("log lines", () => {
-  // product.md item 14: every line carries the requestId of the invocation it belongs to.
+  // README, Decisions D14: every line carries the requestId of the invocation it belongs to.
   e2e("every line written during an invocation names that invocation's requestId", async () => {
     const fn = await startFunction();
     const requestId = crypto.randomUUID();

@@ -2,7 +2,7 @@
  * Issue 7, item 4: mixed valid invocations through the compiled binary (SOAK_INVOCATIONS, default
  * 10,000, about 8 s here). No failure and nothing lost; open file descriptors stable; peak RSS
  * (VmHWM) growth from invocation 1,000 to the end under 2 MiB (the issue), and no upward trend in
- * the resident set (product.md: < 2 MiB between the second and the last fifth).
+ * the resident set (< 2 MiB between the second and the last fifth; README, Decisions D27).
  * The binary runs with the recommended function environment (BUN_JSC_useFTLJIT=0,
  * src/dev/base/function-env.ts); SOAK_BINARY_ENV replaces it (empty: the bare binary).
  */

@@ -7,7 +7,7 @@ const next = `${api}next`;
 const headers = { "content-type": "application/json" };
 
 for (;;) {
-  // `timeout: false`: GET /next is a long poll that may wait for minutes (runtime.md §6 item 4).
+  // `timeout: false`: GET /next is a long poll that may wait for minutes (README, Decisions D16).
   const invocation = await fetch(next, { timeout: false });
   const requestId = invocation.headers.get("lambda-runtime-aws-request-id") ?? "";
   const event = await invocation.text();
