@@ -38,7 +38,7 @@ export interface Line {
   readonly synonyms: readonly string[];
   /** Extra spoken forms accepted from a raw slot value but not published (legacy names, nicknames). */
   readonly aliases: readonly string[];
-  /** Status card title: "Bakerloo Line Status", "DLR Status", "Elizabeth line Status". */
+  /** Status card title: "Bakerloo Line Status", "DLR Status", "Elizabeth line Status", "Mildmay line Status". */
   readonly cardTitle: string;
 }
 

@@ -21,7 +21,10 @@ export const ALL_LINE_IDS: string[] = [
   "windrush",
 ];
 
-/** Each line's Status card title (README, Decisions D5: "Line" for the Tube and Overground, not DLR or Elizabeth line). */
+/**
+ * Each line's Status card title: "Line" for the Tube, nothing for the DLR, and TfL's lower-case "line"
+ * for the Elizabeth line and the six London Overground lines.
+ */
 export const CARD_TITLES: ReadonlyArray<readonly [id: string, title: string]> = [
   ["bakerloo", "Bakerloo Line Status"],
   ["central", "Central Line Status"],
@@ -31,15 +34,15 @@ export const CARD_TITLES: ReadonlyArray<readonly [id: string, title: string]> = 
   ["elizabeth", "Elizabeth line Status"],
   ["hammersmith-city", "Hammersmith & City Line Status"],
   ["jubilee", "Jubilee Line Status"],
-  ["liberty", "Liberty Line Status"],
-  ["lioness", "Lioness Line Status"],
+  ["liberty", "Liberty line Status"],
+  ["lioness", "Lioness line Status"],
   ["metropolitan", "Metropolitan Line Status"],
-  ["mildmay", "Mildmay Line Status"],
+  ["mildmay", "Mildmay line Status"],
   ["northern", "Northern Line Status"],
   ["piccadilly", "Piccadilly Line Status"],
-  ["suffragette", "Suffragette Line Status"],
+  ["suffragette", "Suffragette line Status"],
   ["victoria", "Victoria Line Status"],
   ["waterloo-city", "Waterloo & City Line Status"],
-  ["weaver", "Weaver Line Status"],
-  ["windrush", "Windrush Line Status"],
+  ["weaver", "Weaver line Status"],
+  ["windrush", "Windrush line Status"],
 ];

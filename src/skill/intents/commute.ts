@@ -7,7 +7,7 @@ import { findLine, type Line } from "../lines.ts";
 import type { SkillDeps, SkillInvocation } from "../ports.ts";
 import { speak, type AlexaResponse } from "../response.ts";
 import { strings } from "../speech/strings.ts";
-import { describeEachLine } from "./line-paragraphs.ts";
+import { describeLines } from "./line-paragraphs.ts";
 import { budgetFor, type IntentInput } from "./types.ts";
 
 /** Asks the user to link (or re-link) their account, to pick favourites, or speaks each favourite line. */
@@ -48,7 +48,7 @@ export async function handleCommute(
     budget,
   );
   if (lines.length === 0) throw new MissingLineStatusError(`favourite lines ${known.map((line) => line.id).join(",")}`);
-  const paragraphs = describeEachLine(lines);
+  const paragraphs = describeLines(lines);
   return speak(paragraphs).withCard(strings.commuteCardTitle, paragraphs).endSession().build();
 }
 

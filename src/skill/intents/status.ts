@@ -8,7 +8,7 @@ import type { SkillDeps, SkillInvocation } from "../ports.ts";
 import { speak, type AlexaResponse } from "../response.ts";
 import { strings } from "../speech/strings.ts";
 import { describeLineStatus } from "../status-text.ts";
-import { describeEachLine } from "./line-paragraphs.ts";
+import { describeLines } from "./line-paragraphs.ts";
 import { budgetFor, type IntentInput } from "./types.ts";
 
 /** The slot the interaction model fills with the spoken line name. */
@@ -44,6 +44,6 @@ async function answerLine(line: Line, deps: SkillDeps, invocation: SkillInvocati
 async function answerOverground(deps: SkillDeps, invocation: SkillInvocation): Promise<AlexaResponse> {
   const lines = await deps.tfl.getModeStatuses([OVERGROUND_MODE], budgetFor(invocation));
   if (lines.length === 0) throw new MissingLineStatusError(`mode ${OVERGROUND_MODE}`);
-  const paragraphs = describeEachLine(lines);
+  const paragraphs = describeLines(lines, { allGoodService: strings.overgroundAllGoodService });
   return speak(paragraphs).withCard(strings.overgroundCardTitle, paragraphs).endSession().build();
 }

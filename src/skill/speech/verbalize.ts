@@ -98,8 +98,16 @@ const RULES: readonly Rule[] = [
     "Saint",
     (text) => text.includes("St"),
   ],
-  // Any other "St" after a word is a street: "High St Kensington", "Liverpool St."
-  [/(?<=\S\s+)St(?=\s|[,.;:!?)]|$)/g, "Street", (text) => text.includes("St")],
+  // Any other "St" after a word is a street: "High St Kensington", "Liverpool St.". The abbreviation's
+  // full stop goes ("between Liverpool St. and Chingford" is one sentence) unless it also ends the
+  // sentence: at the end of the text, or before a capital that starts the next sentence. A few
+  // capitalised words carry a place name on ("Liverpool St. Station", "High St. Kensington").
+  [
+    /(?<=\S\s+)St\.(?=\s*$|\s+(?!(?:Station|Kensington|Bus|Underground)\b)[A-Z])/g,
+    "Street.",
+    (text) => text.includes("St."),
+  ],
+  [/(?<=\S\s+)St\.?(?=\s|[,.;:!?)/]|$)/g, "Street", (text) => text.includes("St")],
   [/\bSWT\b/g, "South West Trains", (text) => text.includes("SWT")],
   [/\bSWR\b/g, "South Western Railway", (text) => text.includes("SWR")],
   [/\bTfL\b(?:\.(?![\w.]))?/gi, "T.F.L.", (text) => text.toLowerCase().includes("tfl")],

@@ -118,21 +118,17 @@ describe("CommuteIntent with a linked account", () => {
     expect(parts.card?.text).toStartWith("Minor delays between Brixton");
   });
 
-  test("two favourite lines: one TfL call, sorted by name, each with its title", async () => {
+  test("two favourite lines with a good service: one TfL call, one sentence naming both in name order", async () => {
     const { parts, calls } = await askAboutCommute(createCommuteEvent(), {
       preferences: favourites("victoria", "northern"),
       lineStatuses: linesById(LINES),
     });
 
     expect(calls[1]).toEqual({ method: "getLineStatuses", ids: ["victoria", "northern"], budget: BUDGET });
-    const expected = [
-      strings.commutePrefix("Northern Line", lineText("northern")),
-      strings.commutePrefix("Victoria Line", lineText("victoria")),
-    ];
-    expect(parts.card).toEqual({ type: "Standard", title: strings.commuteCardTitle, text: expected.join("\n") });
-    expect(paragraphsOf(parts.ssml!)).toHaveLength(2);
+    const text = "The Northern and Victoria lines have a good service.";
+    expect(parts.card).toEqual({ type: "Standard", title: strings.commuteCardTitle, text });
+    expect(parts.ssml).toBe(`<speak>${text}</speak>`);
     expect(parts.shouldEndSession).toBe(true);
-    assertWellFormedSsml(parts.ssml!);
   });
 
   test("unknown ids are dropped and logged; duplicates and case differences reach TfL once", async () => {
@@ -143,9 +139,7 @@ describe("CommuteIntent with a linked account", () => {
 
     expect(calls[1]).toEqual({ method: "getLineStatuses", ids: ["northern", "dlr"], budget: BUDGET });
     expect(log.find("skill.commute.unknownLines")[0]?.fields["ids"]).toEqual(["emirates-air-line", "<script>"]);
-    const paragraphs = paragraphsOf(parts.ssml!);
-    expect(paragraphs[0]).toStartWith("D.L.R.:");
-    expect(paragraphs[1]).toStartWith("Northern Line:");
+    expect(parts.ssml).toBe("<speak>The D.L.R. and the Northern line have a good service.</speak>");
   });
 
   test("lines are sorted by TfL name ignoring case", async () => {
@@ -156,10 +150,85 @@ describe("CommuteIntent with a linked account", () => {
       lineStatuses: [central, lowerCase],
     });
 
-    expect(parts.card?.text?.split("\n").map((text) => text.slice(0, text.indexOf(":")))).toEqual([
-      "bakerloo Line",
-      "Central Line",
-    ]);
+    expect(parts.card?.text).toBe("The bakerloo and Central lines have a good service.");
+  });
+
+  const mildmayNoReason: TflLine = {
+    id: "mildmay",
+    name: "Mildmay",
+    lineStatuses: [
+      { statusSeverity: 9, statusSeverityDescription: "Minor Delays", validityPeriods: [{ isNow: true }] },
+    ],
+  };
+  const weaverPlanned: TflLine = {
+    id: "weaver",
+    name: "Weaver",
+    lineStatuses: [
+      {
+        statusSeverity: 4,
+        statusSeverityDescription: "Planned Closure",
+        reason: "Weaver line: Sunday, no service between Liverpool St. and Cheshunt.",
+        validityPeriods: [{ isNow: false }],
+      },
+    ],
+  };
+  const line = (id: string) => LINES.find((candidate) => candidate.id === id)!;
+
+  test.each([
+    [
+      "a delay with a reason, a closed line and two good lines",
+      ["victoria", "waterloo-city", "central", "northern"],
+      [CASES.minorDelaysWithPrefix, CASES.waterlooClosed, line("central"), line("northern")],
+      [
+        "Victoria Line: Minor delays between Brixton and Walthamstow Central while we fix a signal failure at Seven Sisters.",
+        "The Waterloo & City line is closed at the moment.",
+        "The Central and Northern lines have a good service.",
+      ],
+    ],
+    [
+      "a line without a reason is said from its severity and the others are read",
+      ["mildmay", "jubilee", "dlr"],
+      [mildmayNoReason, line("jubilee"), line("dlr")],
+      ["The Mildmay line has minor delays.", "The DLR and the Jubilee line have a good service."],
+    ],
+    [
+      "a planned closure is said after the good service now",
+      ["weaver", "victoria"],
+      [weaverPlanned, line("victoria")],
+      [
+        "The Weaver line has a good service now. Planned: Sunday, no service between Liverpool St. and Cheshunt.",
+        "The Victoria line has a good service.",
+      ],
+    ],
+    [
+      "the Elizabeth line and a Tube line with delays keep their own titles",
+      ["elizabeth", "victoria"],
+      [CASES.elizabethGoodService, CASES.minorDelaysWithPrefix],
+      [
+        "Victoria Line: Minor delays between Brixton and Walthamstow Central while we fix a signal failure at Seven Sisters.",
+        "The Elizabeth line has a good service.",
+      ],
+    ],
+  ] satisfies [string, string[], TflLine[], string[]][])("%s", async (_title, ids, lines, written) => {
+    const { parts } = await askAboutCommute(createCommuteEvent(), {
+      preferences: favourites(...ids),
+      lineStatuses: lines,
+    });
+
+    expect(parts.card?.text?.split("\n")).toEqual(written);
+    expect(paragraphsOf(parts.ssml!)).toHaveLength(written.length);
+    assertWellFormedSsml(parts.ssml!);
+  });
+
+  test("a planned closure's Liverpool St. is spoken as Liverpool Street", async () => {
+    const { parts } = await askAboutCommute(createCommuteEvent(), {
+      preferences: favourites("weaver", "victoria"),
+      lineStatuses: [weaverPlanned, line("victoria")],
+    });
+
+    expect(paragraphsOf(parts.ssml!)[0]).toBe(
+      "The Weaver line has a good service now. Planned: Sunday, no service between Liverpool Street and Cheshunt.",
+    );
   });
 
   test.each([

@@ -6,7 +6,7 @@ import { handleAlexaRequest } from "../../../src/skill/index.ts";
 import type { TflLine } from "../../../src/skill/ports.ts";
 import { speak } from "../../../src/skill/response.ts";
 import { strings } from "../../../src/skill/speech/strings.ts";
-import { describeLineStatus, lineNameAsTitle } from "../../../src/skill/status-text.ts";
+import { describeLineStatus } from "../../../src/skill/status-text.ts";
 import {
   assertWellFormedSsml,
   createStatusEvent,
@@ -159,38 +159,143 @@ describe("StatusIntent for the London Overground", () => {
     ["London Overground", rawLineSlot("London Overground")],
     ["the overground", rawLineSlot("the overground")],
     ["a resolved London Overground", resolvedLineSlot("the ginger line", "london overground")],
-  ])("%s: one call for the mode, every Overground line in name order, with titles", async (_, slot) => {
-    const { parts, calls } = await ask(createStatusEvent(slot), { modeStatuses: OVERGROUND_LINES });
+  ])(
+    "%s: one call for the mode; the delay, then the closed line, then the good lines in one sentence",
+    async (_, slot) => {
+      const { parts, calls } = await ask(createStatusEvent(slot), { modeStatuses: OVERGROUND_LINES });
 
-    expect(calls).toEqual([
-      { method: "getModeStatuses", modes: ["overground"], budget: { deadline: TEST_DEADLINE, log: expect.anything() } },
-    ]);
-    const paragraphs = paragraphsOf(parts.ssml!);
-    expect(paragraphs).toHaveLength(6);
-    expect(paragraphs.map((paragraph) => paragraph.slice(0, paragraph.indexOf(":")))).toEqual([
-      "Liberty Line",
-      "Lioness Line",
-      "Mildmay Line",
-      "Suffragette Line",
-      "Weaver Line",
-      "Windrush Line",
-    ]);
-    expect(parts.card).toEqual({
-      type: "Standard",
-      title: strings.overgroundCardTitle,
-      text: [...OVERGROUND_LINES]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((line) => strings.commutePrefix(lineNameAsTitle(line.name), describeLineStatus(line)))
-        .join("\n"),
-    });
-    expect(parts.shouldEndSession).toBe(true);
+      expect(calls).toEqual([
+        {
+          method: "getModeStatuses",
+          modes: ["overground"],
+          budget: { deadline: TEST_DEADLINE, log: expect.anything() },
+        },
+      ]);
+      const written = [
+        "Windrush line: Minor delays between Highbury & Islington and New Cross Gate.",
+        "The Lioness line is closed at the moment.",
+        "The Liberty, Mildmay, Suffragette and Weaver lines have a good service.",
+      ];
+      expect(paragraphsOf(parts.ssml!)).toEqual([
+        "Windrush line: Minor delays between Highbury and Islington and New Cross Gate.",
+        "The Lioness line is closed at the moment.",
+        "The Liberty, Mildmay, Suffragette and Weaver lines have a good service.",
+      ]);
+      expect(parts.card).toEqual({ type: "Standard", title: strings.overgroundCardTitle, text: written.join("\n") });
+      expect(parts.shouldEndSession).toBe(true);
+      assertWellFormedSsml(parts.ssml!);
+    },
+  );
+
+  /** The six Overground lines with a good service, each replaced by the given ones (matched by id). */
+  function overground(...changed: TflLine[]): TflLine[] {
+    const names = ["Liberty", "Lioness", "Mildmay", "Suffragette", "Weaver", "Windrush"];
+    return names.map(
+      (name) =>
+        changed.find((line) => line.name === name) ?? {
+          id: name.toLowerCase(),
+          name,
+          lineStatuses: [{ statusSeverity: 10, statusSeverityDescription: "Good Service" }],
+        },
+    );
+  }
+
+  function line(name: string, ...lineStatuses: TflLine["lineStatuses"][number][]): TflLine {
+    return { id: name.toLowerCase(), name, lineStatuses };
+  }
+
+  const weaverDelays = line("Weaver", {
+    statusSeverity: 9,
+    statusSeverityDescription: "Minor Delays",
+    reason: "Weaver line: Minor delays between Liverpool St. and Enfield Town.",
+    validityPeriods: [{ isNow: true }],
+  });
+  const mildmayNoReason = line("Mildmay", {
+    statusSeverity: 9,
+    statusSeverityDescription: "Minor Delays",
+    validityPeriods: [{ isNow: true }],
+  });
+  const suffragettePlanned = line("Suffragette", {
+    statusSeverity: 4,
+    statusSeverityDescription: "Planned Closure",
+    reason: "Suffragette line: Sunday 15 March, no service between Gospel Oak and Barking Riverside.",
+    validityPeriods: [{ isNow: false }],
+  });
+  const windrushClosed = line("Windrush", { statusSeverity: 20, statusSeverityDescription: "Service Closed" });
+  const libertyClosed = line("Liberty", { statusSeverity: 20, statusSeverityDescription: "Service Closed" });
+
+  test.each([
+    ["every line has a good service", overground(), ["All London Overground lines have a good service."]],
+    [
+      "one line has a delay",
+      overground(weaverDelays),
+      [
+        "Weaver line: Minor delays between Liverpool St. and Enfield Town.",
+        "The Liberty, Lioness, Mildmay, Suffragette and Windrush lines have a good service.",
+      ],
+    ],
+    [
+      "TfL gives one line no reason: that line is said from its severity, the rest are read",
+      overground(mildmayNoReason, weaverDelays),
+      [
+        "The Mildmay line has minor delays.",
+        "Weaver line: Minor delays between Liverpool St. and Enfield Town.",
+        "The Liberty, Lioness, Suffragette and Windrush lines have a good service.",
+      ],
+    ],
+    [
+      "a closure planned for later is not the state now",
+      overground(suffragettePlanned),
+      [
+        "The Suffragette line has a good service now. Planned: Sunday 15 March, no service between Gospel Oak and Barking Riverside.",
+        "The Liberty, Lioness, Mildmay, Weaver and Windrush lines have a good service.",
+      ],
+    ],
+    [
+      "one closed line and five good ones",
+      overground(windrushClosed),
+      [
+        "The Windrush line is closed at the moment.",
+        "The Liberty, Lioness, Mildmay, Suffragette and Weaver lines have a good service.",
+      ],
+    ],
+    [
+      "closed lines are one sentence, and a lone good line says has",
+      overground(
+        libertyClosed,
+        windrushClosed,
+        line("Lioness", { statusSeverity: 20 }),
+        line("Mildmay", { statusSeverity: 20 }),
+        line("Suffragette", { statusSeverity: 20 }),
+      ),
+      [
+        "The Liberty, Lioness, Mildmay, Suffragette and Windrush lines are closed at the moment.",
+        "The Weaver line has a good service.",
+      ],
+    ],
+  ] as const)("%s", async (_title, lines, written) => {
+    const { parts } = await ask(createStatusEvent(rawLineSlot("overground")), { modeStatuses: [...lines] });
+
+    expect(parts.card?.text?.split("\n")).toEqual([...written]);
+    expect(paragraphsOf(parts.ssml!)).toHaveLength(written.length);
     assertWellFormedSsml(parts.ssml!);
   });
 
-  test("the Windrush line's reason is read without its own name in front", async () => {
-    const { parts } = await ask(createStatusEvent(rawLineSlot("overground")), { modeStatuses: OVERGROUND_LINES });
+  test("Liverpool St. is spoken as Liverpool Street, without the abbreviation's full stop", async () => {
+    const { parts } = await ask(createStatusEvent(rawLineSlot("overground")), {
+      modeStatuses: overground(weaverDelays),
+    });
 
-    expect(parts.card?.text).toContain("Windrush Line: Minor delays between Highbury & Islington and New Cross Gate.");
+    expect(paragraphsOf(parts.ssml!)[0]).toBe("Weaver line: Minor delays between Liverpool Street and Enfield Town.");
+  });
+
+  test("one line without a reason never turns the answer into the apology", async () => {
+    const { response, log } = await ask(createStatusEvent(rawLineSlot("overground")), {
+      modeStatuses: overground(mildmayNoReason),
+    });
+
+    expect(response).not.toEqual(speak([strings.apology]).endSession().build());
+    expect(log.find("skill.intent.failed")).toHaveLength(0);
   });
 
   test("no lines from TfL is an apology", async () => {
@@ -257,10 +362,58 @@ describe("StatusIntent status text", () => {
     expect(parts.card?.text).not.toContain("High Barnet");
   });
 
-  test("planned work that is not in effect now is ignored", async () => {
+  test("planned work that is not in effect now is said after the good service now", async () => {
     const { parts } = await askAbout("futureStatusIgnored");
 
-    expect(parts.card?.text).toBe(textFor("Circle", 10));
+    expect(parts.card?.text).toStartWith(
+      "The Circle line has a good service now. Planned: Saturday 22 and Sunday 23 March",
+    );
+    expect(parts.card?.text).not.toContain("CIRCLE LINE:");
+  });
+
+  test.each([
+    [
+      "a line with only a future status",
+      {
+        statusSeverity: 5,
+        statusSeverityDescription: "Part Closure",
+        reason: "Victoria Line: Sunday, no service north of Seven Sisters.",
+        validityPeriods: [{ isNow: false }],
+      },
+      "The Victoria line has a good service now. Planned: Sunday, no service north of Seven Sisters.",
+    ],
+    [
+      "a line whose status has no reason",
+      { statusSeverity: 6, statusSeverityDescription: "Severe Delays", validityPeriods: [{ isNow: true }] },
+      "The Victoria line has severe delays.",
+    ],
+  ])("%s: speech and card say %p", async (_title, lineStatus, text) => {
+    const { response } = await ask(createStatusEvent(rawLineSlot("victoria")), {
+      lineStatuses: [{ id: "victoria", name: "Victoria", lineStatuses: [lineStatus] }],
+    });
+
+    expect(response).toEqual(speak([text]).withCard("Victoria Line Status", [text]).endSession().build());
+  });
+
+  test("a current disruption is read alone when a future one is listed too", async () => {
+    const { parts } = await ask(createStatusEvent(rawLineSlot("victoria")), {
+      lineStatuses: [
+        {
+          id: "victoria",
+          name: "Victoria",
+          lineStatuses: [
+            { statusSeverity: 4, reason: "Victoria Line: Sunday, no service.", validityPeriods: [{ isNow: false }] },
+            {
+              statusSeverity: 9,
+              reason: "Victoria Line: Minor delays at Brixton.",
+              validityPeriods: [{ isNow: true }],
+            },
+          ],
+        },
+      ],
+    });
+
+    expect(parts.card?.text).toBe("Minor delays at Brixton.");
   });
 
   test("the DLR is spelt out once, with no doubled full stop", async () => {
@@ -326,10 +479,6 @@ describe("StatusIntent failures", () => {
     ["TfL fails", { lineStatuses: new FakePortError("TfL answered 503") }],
     ["TfL returns no lines", { lineStatuses: [] }],
     ["TfL returns a line without statuses", { lineStatuses: [{ id: "victoria", name: "Victoria", lineStatuses: [] }] }],
-    [
-      "TfL gives a delay without a reason",
-      { lineStatuses: [{ id: "victoria", name: "Victoria", lineStatuses: [{ statusSeverity: 6, reason: null }] }] },
-    ],
   ] satisfies [string, PortScript][])("%s: the user hears the apology and the failure is logged", async (_, script) => {
     const { response, log } = await ask(createStatusEvent(rawLineSlot("victoria")), script);
 

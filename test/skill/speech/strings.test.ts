@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { strings } from "../../../src/skill/speech/strings.ts";
+import { andList, strings } from "../../../src/skill/speech/strings.ts";
 import { toSsml } from "../../../src/skill/speech/ssml.ts";
 import { findSsmlProblem } from "../../helpers/ssml-checks.ts";
 
@@ -70,10 +70,83 @@ describe("strings", () => {
     expect(strings.closed(line)).toBe(closed);
   });
 
-  test("prefixes a line's text with its title when several lines are read", () => {
-    expect(strings.commutePrefix("Northern Line", "The Northern line has a good service.")).toBe(
-      "Northern Line: The Northern line has a good service.",
+  test("prefixes TfL's reason with the line's title when several lines are read", () => {
+    expect(strings.linePrefix("Windrush line", "Minor delays at Dalston Junction.")).toBe(
+      "Windrush line: Minor delays at Dalston Junction.",
     );
+  });
+
+  test.each([
+    [
+      "the Northern and Victoria lines",
+      "The Northern and Victoria lines have a good service.",
+      "The Northern and Victoria lines are closed at the moment.",
+    ],
+    [
+      "the DLR and the Jubilee line",
+      "The DLR and the Jubilee line have a good service.",
+      "The DLR and the Jubilee line are closed at the moment.",
+    ],
+  ])("builds the group sentences for %p", (lines, good, closed) => {
+    expect(strings.goodServiceMany(lines)).toBe(good);
+    expect(strings.closedMany(lines)).toBe(closed);
+  });
+
+  test("says a line is fine now before the planned change", () => {
+    expect(strings.goodServiceNowPlanned("the Weaver line", "Sunday, no service to Chingford.")).toBe(
+      "The Weaver line has a good service now. Planned: Sunday, no service to Chingford.",
+    );
+  });
+
+  test.each(Object.entries(strings.severityPhrases))(
+    "says %p without a reason as a finished sentence",
+    (_description, phrase) => {
+      const sentence = strings.severitySentence("the Mildmay line", phrase);
+      expect(sentence).toMatch(/^The Mildmay line (?:has|is) [a-z][a-z -]+\.$/);
+      expect(findSsmlProblem(toSsml([sentence]))).toBeUndefined();
+    },
+  );
+
+  test("has a phrase for every TfL rail severity description except the fixed sentences", () => {
+    expect(Object.keys(strings.severityPhrases).sort()).toEqual(
+      [
+        "special service",
+        "closed",
+        "suspended",
+        "part suspended",
+        "planned closure",
+        "part closure",
+        "severe delays",
+        "reduced service",
+        "bus service",
+        "minor delays",
+        "part closed",
+        "exit only",
+        "no step free access",
+        "change of frequency",
+        "diverted",
+        "not running",
+        "issues reported",
+        "information",
+      ].sort(),
+    );
+  });
+
+  test.each([
+    [[], ""],
+    [["Liberty"], "Liberty"],
+    [["Liberty", "Weaver"], "Liberty and Weaver"],
+    [["Liberty", "Lioness", "Weaver"], "Liberty, Lioness and Weaver"],
+    [
+      ["Liberty", "Lioness", "Mildmay", "Suffragette", "Weaver", "Windrush"],
+      "Liberty, Lioness, Mildmay, Suffragette, Weaver and Windrush",
+    ],
+  ])("joins %p as %p, with no comma before and", (items, joined) => {
+    expect(andList(items)).toBe(joined);
+  });
+
+  test("has no words that no answer uses", () => {
+    expect(Object.keys(strings)).not.toContain("goodbye");
   });
 
   test("cannot be changed at run time", () => {

@@ -30,6 +30,30 @@ describe("verbalize", () => {
     ],
     ["says Street before a comma", "Exit at Liverpool St, then walk", "Exit at Liverpool Street, then walk"],
     ["says Street at the end of a sentence", "Change at Baker St.", "Change at Baker Street."],
+    [
+      "drops the abbreviation's full stop inside a sentence",
+      "No service between Liverpool St. and Chingford.",
+      "No service between Liverpool Street and Chingford.",
+    ],
+    [
+      "keeps the full stop when the abbreviation ends the sentence",
+      "No service to Liverpool St. Use local buses.",
+      "No service to Liverpool Street. Use local buses.",
+    ],
+    [
+      "keeps the full stop at the very end",
+      "Trains terminate at Liverpool St.",
+      "Trains terminate at Liverpool Street.",
+    ],
+    ["reads Liverpool St. Station as one name", "Exit at Liverpool St. Station", "Exit at Liverpool Street Station"],
+    ["reads High St. Kensington as one name", "Change at High St. Kensington", "Change at High Street Kensington"],
+    ["drops the full stop before a comma", "Liverpool St., Bank and Moorgate", "Liverpool Street, Bank and Moorgate"],
+    ["drops the full stop before a slash", "Liverpool St./Enfield Town", "Liverpool Street/Enfield Town"],
+    ["drops the full stop before a bracket", "(via Liverpool St.) only", "(via Liverpool Street) only"],
+    ["drops the full stop before a number", "Liverpool St. 10 minutes", "Liverpool Street 10 minutes"],
+    ["keeps St. Pancras a saint", "King's Cross St. Pancras is closed", "King's Cross Saint Pancras is closed"],
+    ["keeps St. John's Wood a saint", "No service to St. John's Wood.", "No service to Saint John's Wood."],
+    ["keeps St. Albans a saint at the end", "Trains to St. Albans.", "Trains to Saint Albans."],
     ["keeps St Pancras a saint", "King's Cross St Pancras is closed", "King's Cross Saint Pancras is closed"],
     ["keeps St John's Wood a saint", "No service to St John's Wood", "No service to Saint John's Wood"],
     ["keeps St Paul's a saint", "Trains skip St Paul's", "Trains skip Saint Paul's"],
@@ -75,7 +99,7 @@ describe("verbalize", () => {
   });
 
   test("is stable when applied twice", () => {
-    const once = verbalize("DLR and TfL trains to Reading via St Pancras & Baker St.");
+    const once = verbalize("DLR and TfL trains to Reading via St Pancras & Baker St. and Liverpool St. Station.");
     expect(verbalize(once)).toBe(once);
   });
 });
