@@ -249,8 +249,8 @@ describe("resolveLine from Alexa entity resolution", () => {
   });
 });
 
-// lineNameKey is written with plain string operations so the catalogue index is cheap to build at
-// import; it is held to the regular-expression definition it replaced, character for character.
+// lineNameKey is written with plain string operations (one regular expression, for whitespace); it is
+// held to the regular-expression definition it replaced, character for character.
 
 /** The original definition, kept here as the specification. */
 function referenceKey(text: string): string {
