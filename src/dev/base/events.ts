@@ -2,6 +2,7 @@
  * Alexa request builders for local runs: the envelope Alexa sends a custom skill (session, context,
  * request), with our own ids and values. One builder per request kind the skill answers.
  */
+import { LINES, OVERGROUND_SLOT } from "../../skill/index.ts";
 
 /** The skill id local events carry; `bun run invoke` gives the binary the same `SKILL_ID`. */
 export const LOCAL_SKILL_ID = "amzn1.ask.skill.5c0e7a2d-31f4-4b8e-9d62-7f1a0b3c8e45";
@@ -55,28 +56,11 @@ const INTENT_NAMES: Readonly<Record<Exclude<EventKind, "launch" | "end">, string
   unknown: "AMAZON.FallbackIntent",
 };
 
-// Values of the LINE_NAME slot type; Alexa resolves these (and their synonyms) with ER_SUCCESS_MATCH.
-const MODEL_LINE_VALUES = new Set([
-  "bakerloo",
-  "central",
-  "circle",
-  "district",
-  "dlr",
-  "elizabeth",
-  "hammersmith and city",
-  "jubilee",
-  "liberty",
-  "lioness",
-  "london overground",
-  "metropolitan",
-  "mildmay",
-  "northern",
-  "piccadilly",
-  "suffragette",
-  "victoria",
-  "waterloo and city",
-  "weaver",
-  "windrush",
+// Values of the LINE_NAME slot type, from the catalogue the model is generated from; Alexa resolves
+// these (and their synonyms) with ER_SUCCESS_MATCH.
+const MODEL_LINE_VALUES: ReadonlySet<string> = new Set([
+  ...LINES.map((line) => line.slotValue),
+  OVERGROUND_SLOT.slotValue,
 ]);
 
 /** The request type or intent name a kind stands for ("LaunchRequest", "AMAZON.HelpIntent"). */
