@@ -12,7 +12,7 @@ import { RECORDED_ACCESS_TOKEN } from "../base/fake-backends.ts";
 import type { ProfileSettings } from "./args.ts";
 import { startBenchBackends } from "./backends.ts";
 import { functionEnvironment, REQUEST_KINDS, rotate, type Candidate } from "./plan.ts";
-import { spawnMeasured } from "../base/process.ts";
+import { spawnMeasured } from "../base/bootstrap-process.ts";
 
 /** Where the profile went and what it says in brief. */
 export interface ProfileOutcome {

@@ -9,7 +9,7 @@ import { startRuntimeApiEmulator } from "../base/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID, type AlexaEvent } from "../base/events.ts";
 import { RECORDED_ACCESS_TOKEN } from "../base/fake-backends.ts";
 import { BYTECODE_ORDER_FILES } from "../base/build-plan.ts";
-import { spawnMeasured } from "../base/process.ts";
+import { spawnMeasured } from "../base/bootstrap-process.ts";
 import { startBenchBackends } from "./backends.ts";
 import { functionEnvironment, type Candidate } from "./plan.ts";
 

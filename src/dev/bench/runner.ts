@@ -27,7 +27,8 @@ import {
   type CandidateId,
   type RequestKind,
 } from "./plan.ts";
-import { readProcessMemory, spawnMeasured, type MeasuredProcess } from "../base/process.ts";
+import { spawnMeasured, type MeasuredProcess } from "../base/bootstrap-process.ts";
+import { readProcessMemory } from "../base/process.ts";
 import type {
   BenchResults,
   BuildResult,
