@@ -92,7 +92,7 @@ describe("the response builder", () => {
     const open = base.keepSessionOpen();
     expect(base.build().response.card).toBeUndefined();
     expect(base.build().response.shouldEndSession).toBe(true);
-    expect(withCard.build().response.card).toBeDefined();
+    expect(withCard.build().response.card).toEqual({ type: "Standard", title: "Title", text: "Text." });
     expect(open.build().response.shouldEndSession).toBe(false);
     expect(Object.isFrozen(base)).toBe(true);
   });

@@ -17,6 +17,11 @@ export function fuzzRuns(fallback: number): number {
   return positiveInteger("FUZZ_RUNS", fallback);
 }
 
+/** FUZZ_ANSWER_RUNS: fuzzed TfL and skill-API answers per in-process run. */
+export function answerFuzzRuns(fallback: number): number {
+  return positiveInteger("FUZZ_ANSWER_RUNS", fallback);
+}
+
 /** FUZZ_BINARY_RUNS: events sent through the compiled binary by the CI sample. */
 export function binaryFuzzRuns(fallback: number): number {
   return positiveInteger("FUZZ_BINARY_RUNS", fallback);

@@ -44,7 +44,9 @@ const CASES: readonly Case[] = [
     (body, said) => {
       expect(said).toContain("Welcome to London Travel");
       expect(body.response.shouldEndSession).toBe(false);
-      expect(speechText(body.response.reprompt?.outputSpeech)).toBeDefined();
+      expect(speechText(body.response.reprompt?.outputSpeech)).toBe(
+        "Which line would you like to hear about? Or ask me whether there's any disruption.",
+      );
     },
   ],
   [

@@ -54,25 +54,44 @@ describe("the generated interaction model", () => {
     expect(values.map((entry) => entry.id)).toEqual([...LINES.map((line) => line.id), OVERGROUND_MODE]);
   });
 
-  test.each(forms)("resolves the slot value or synonym %p to %s from the raw value", (form, id) => {
-    const query = resolveLine({ value: form });
-    expect<string | undefined>(query?.kind === "line" ? query.line.id : query?.kind).toBe(id);
-  });
+  /** What the production resolver makes of a slot: a line id, "overground", or undefined. */
+  function resolvedId(slot: Parameters<typeof resolveLine>[0]): string | undefined {
+    const query = resolveLine(slot);
+    return query?.kind === "line" ? query.line.id : query?.kind;
+  }
 
-  test.each(values.map((entry) => [entry.id, entry.name.value] as const))(
-    "resolves the entity-resolution match for %s",
-    (id, value) => {
-      const resolutions = {
-        resolutionsPerAuthority: [
-          {
-            authority: "amzn1.er-authority.test",
-            status: { code: "ER_SUCCESS_MATCH" },
-            values: [{ value: { id, name: value } }],
-          },
-        ],
-      };
-      const query = resolveLine({ value: "mumble", resolutions });
-      expect<string | undefined>(query?.kind === "line" ? query.line.id : query?.kind).toBe(id);
+  /** A LINE slot as Alexa sends it when entity resolution matched a value of the model. */
+  function matchedSlot(heard: string, match: { id?: string; name?: string }): Parameters<typeof resolveLine>[0] {
+    const resolutions = {
+      resolutionsPerAuthority: [
+        { authority: "amzn1.er-authority.test", status: { code: "ER_SUCCESS_MATCH" }, values: [{ value: match }] },
+      ],
+    };
+    return { value: heard, resolutions };
+  }
+
+  // The model and the resolver must agree on every spoken form, however Alexa hands it over:
+  // the raw value alone (resolution failed or was skipped), the value with "the"/"line" around it
+  // as the samples allow, and entity resolution naming the value's id or its canonical name.
+  const deliveries: ReadonlyArray<
+    readonly [string, (form: string, id: string, canonical: string) => string | undefined]
+  > = [
+    ["the raw value", (form) => resolvedId({ value: form })],
+    ['the raw value said as "the … line"', (form) => resolvedId({ value: `the ${form} line` })],
+    ["the raw value in capitals", (form) => resolvedId({ value: form.toUpperCase() })],
+    ["resolution by value id", (form, id) => resolvedId(matchedSlot(form, { id, name: "mumble" }))],
+    [
+      "resolution by canonical name",
+      (form, _id, canonical) => resolvedId(matchedSlot(form, { id: "4f0c2a9b7e6d5c4b", name: canonical })),
+    ],
+  ];
+  const canonicalOf = new Map(values.map((entry) => [entry.id, entry.name.value] as const));
+
+  test.each(forms.flatMap(([form, id]) => deliveries.map(([how], index) => [form, id, how, index] as const)))(
+    "resolves the spoken form %p to %s from %s",
+    (form, id, _how, index) => {
+      const deliver = deliveries[index]![1];
+      expect(deliver(form, id, canonicalOf.get(id) ?? "")).toBe(id);
     },
   );
 
@@ -83,12 +102,13 @@ describe("the generated interaction model", () => {
     },
   );
 
-  test.each([...published.publishedLineValues, ...published.publishedOvergroundValues])(
-    "still understands the published value or synonym %p",
-    (form) => {
-      expect(resolveLine({ value: form })).toBeDefined();
-    },
-  );
+  const publishedForms = Object.entries({ ...published.publishedLineValues, ...published.publishedOvergroundValues });
+  const generatedIdOf = new Map(forms);
+
+  test.each(publishedForms)("still publishes %p for %s, and the resolver agrees", (form, id) => {
+    expect(generatedIdOf.get(form)).toBe(id);
+    expect(resolvedId({ value: form })).toBe(id);
+  });
 
   test("never publishes the same spoken form twice", () => {
     const spoken = forms.map(([form]) => form);

@@ -186,20 +186,34 @@ describe("no secret in any output", () => {
     "invalid events, wrong skill ids and Runtime API rejections leak nothing",
     async () => {
       const fn = await startFunction();
-      const events: Json[] = [
-        withMarkers(setAt(baseEvent("commute"), ["session", "user", "userId"], 7)),
-        withMarkers(setAt(baseEvent("commute"), ["request", "intent"], SECRET_MARKERS.accessToken)),
-        setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }),
-        withMarkers(
-          setAt(
-            setAt(baseEvent("commute"), ["context", "System", "application", "applicationId"], "amzn1.ask.skill.other"),
-            ["session", "application", "applicationId"],
-            "amzn1.ask.skill.other",
+      // Each carries a secret where the skill must reject it; the error type says it was rejected for the right reason.
+      const events: ReadonlyArray<readonly [Json, string]> = [
+        [withMarkers(setAt(baseEvent("commute"), ["session", "user", "userId"], 7)), "InvalidRequestError"],
+        [
+          withMarkers(setAt(baseEvent("commute"), ["request", "intent"], SECRET_MARKERS.accessToken)),
+          "InvalidRequestError",
+        ],
+        [setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }), "InvalidRequestError"],
+        [
+          withMarkers(
+            setAt(
+              setAt(
+                baseEvent("commute"),
+                ["context", "System", "application", "applicationId"],
+                "amzn1.ask.skill.other",
+              ),
+              ["session", "application", "applicationId"],
+              "amzn1.ask.skill.other",
+            ),
           ),
-        ),
-        { authorization: `Bearer ${SECRET_MARKERS.accessToken}`, app_key: SECRET_MARKERS.tflAppKey },
+          "SkillIdMismatchError",
+        ],
+        [
+          { authorization: `Bearer ${SECRET_MARKERS.accessToken}`, app_key: SECRET_MARKERS.tflAppKey },
+          "InvalidRequestError",
+        ],
       ];
-      for (const event of events) expect(kindOf(await fn.invoke(event))).toStartWith("error ");
+      for (const [event, errorType] of events) expect(kindOf(await fn.invoke(event))).toBe(`error ${errorType}`);
       expect(kindOf(await fn.invoke(null, { rawBody: `{"app_key":"${SECRET_MARKERS.tflAppKey}",` }))).toBe(
         "error Runtime.InvalidEvent",
       );
@@ -216,18 +230,24 @@ describe("no secret in any output", () => {
     [
       "a TFL_API_URL with the key as its password",
       { TFL_API_URL: `http://user:${SECRET_MARKERS.tflAppKey}@127.0.0.1:9/` },
+      "ConfigError",
+      "TFL_API_URL",
     ],
     [
       "a SKILL_API_URL with the key in its query",
       { SKILL_API_URL: `http://127.0.0.1:9/?app_key=${SECRET_MARKERS.tflAppKey}` },
+      "ConfigError",
+      "SKILL_API_URL",
     ],
-    ["an invalid LOG_LEVEL next to the key", { LOG_LEVEL: SECRET_MARKERS.tflAppKey }],
-  ])("an init error caused by %s leaks nothing", async (_title, bad) => {
+    ["an invalid LOG_LEVEL next to the key", { LOG_LEVEL: SECRET_MARKERS.tflAppKey }, "LogConfigError", "LOG_LEVEL"],
+  ])("an init error caused by %s leaks nothing", async (_title, bad, errorType, variable) => {
     const backends = startReliabilityBackends();
     servers.push(backends);
     const fn = await startFunction({ env: { ...functionEnv(backends), ...bad }, expectInitFailure: true });
     const init = await fn.emulator.initError;
-    expect(init.errorType).not.toBeNull();
+    // The right error, naming the variable at fault: an init error for any other reason is a bug too.
+    expect(init.errorType).toBe(errorType);
+    expect((init.body as { errorMessage?: unknown }).errorMessage).toEqual(expect.stringContaining(variable));
     expect(await fn.process.exited).not.toBe(0);
     expectNoLeak(await finish(fn));
   });
@@ -359,15 +379,33 @@ describe("the working directory cannot reconfigure the binary", () => {
 });
 
 describe("log lines", () => {
-  // README, Decisions D14: every line carries the requestId of the invocation it belongs to.
+  // Every line carries the requestId of the invocation it belongs to. The lines are picked by when
+  // they were written (in order, each invocation starting with its "skill.request" line), never by
+  // the id itself: a line that lost its id must fail this test, not drop out of it.
   e2e("every line written during an invocation names that invocation's requestId", async () => {
     const fn = await startFunction();
-    const requestId = crypto.randomUUID();
-    await fn.invoke(withMarkers(baseEvent("commute"), TOKENS.favourites), { requestId });
-    const output = await finish(fn);
-    const lines = output.split("\n").filter((line) => line.startsWith("{") && line.includes('"event":"'));
-    const during = lines.filter((line) => line.includes(requestId) || /"event":"(tfl|skillApi)\./.test(line));
-    expect(during.length).toBeGreaterThan(1);
-    for (const line of during) expect(line).toContain(`"requestId":"${requestId}"`);
+    const launchId = crypto.randomUUID();
+    const commuteId = crypto.randomUUID();
+    expect(kindOf(await fn.invoke(withMarkers(baseEvent("launch")), { requestId: launchId }))).toBe("response");
+    const commute = withMarkers(baseEvent("commute"), TOKENS.favourites);
+    expect(kindOf(await fn.invoke(commute, { requestId: commuteId }))).toBe("response");
+    await finish(fn);
+    const entries = fn.process
+      .stdout()
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const starts = entries.flatMap((entry, index) => (entry["event"] === "skill.request" ? [index] : []));
+    // Nothing is logged before the first invocation starts, and there are exactly two invocations.
+    expect(starts).toHaveLength(2);
+    expect(starts[0]).toBe(0);
+    const launchLines = entries.slice(0, starts[1]);
+    const commuteLines = entries.slice(starts[1]);
+    expect(launchLines.map((entry) => entry["requestId"])).toEqual(launchLines.map(() => launchId));
+    expect(commuteLines.map((entry) => entry["requestId"])).toEqual(commuteLines.map(() => commuteId));
+    // The commute's own lines include the clients' calls, so the window is not trivially short.
+    expect(commuteLines.map((entry) => entry["event"])).toEqual(
+      expect.arrayContaining(["skill.request", "skillApi.request", "tfl.request"]),
+    );
   });
 });

@@ -137,10 +137,19 @@ describe("bun run soak options", () => {
     expect(plan).toMatchObject({ arch: "arm64", invocations: 2_000, idleMinutes: 0, env: { BUN_JSC_useFTLJIT: "0" } });
   });
 
-  test.each([[["--invocations", "ten"]], [["--env", "novalue"]], [["--arch", "both"]], [["--bogus"]]])(
-    "rejects %p",
-    (argv) => {
-      expect(() => parseSoakArgs(argv, "x86_64")).toThrow();
-    },
-  );
+  // A usage error naming the option at fault; any other error (a TypeError from a bug) must fail.
+  test.each([
+    [["--invocations", "ten"], "--invocations"],
+    [["--env", "novalue"], "--env"],
+    [["--arch", "both"], "--arch"],
+    [["--bogus"], "--bogus"],
+  ])("rejects %p with a UsageError naming %s", (argv, option) => {
+    let thrown: unknown;
+    try {
+      parseSoakArgs(argv, "x86_64");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: "UsageError", message: expect.stringContaining(option) });
+  });
 });

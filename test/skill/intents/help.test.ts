@@ -17,7 +17,9 @@ test.each([["en-GB"], ["en-US"], [null], [""], [" "], ["____"], ["qps-Ploc"]])(
     const parts = partsOf(response);
     expect(paragraphsOf(parts.ssml!)).toHaveLength(strings.help.length);
     expect(parts.shouldEndSession).toBe(false);
-    expect(parts.repromptSsml).toBeDefined();
+    expect(parts.repromptSsml).toBe(
+      "<speak>What would you like to know? You can ask about a line, or about disruption.</speak>",
+    );
     assertWellFormedSsml(parts.ssml!);
     expect(calls).toEqual([]);
   },

@@ -27,7 +27,9 @@ test.each([
   expect(response).toEqual(welcome);
   const parts = partsOf(response);
   expect(parts.shouldEndSession).toBe(false);
-  expect(parts.repromptSsml).toBeDefined();
+  expect(parts.repromptSsml).toBe(
+    "<speak>Which line would you like to hear about? Or ask me whether there&apos;s any disruption.</speak>",
+  );
   expect(parts.card).toBeUndefined();
   assertWellFormedSsml(parts.ssml!);
   expect(calls).toEqual([]);

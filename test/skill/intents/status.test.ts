@@ -146,7 +146,7 @@ describe("StatusIntent with a line it does not know", () => {
     expect(calls).toEqual([]);
     expect(response).toEqual(unknownLineReply);
     expect(parts.shouldEndSession).toBe(false);
-    expect(parts.repromptSsml).toBeDefined();
+    expect(parts.repromptSsml).toBe("<speak>Which line would you like to hear about?</speak>");
     expect(parts.card).toBeUndefined();
     assertWellFormedSsml(parts.ssml!);
     expect(log.find("skill.status.unknownLine")).toHaveLength(1);
