@@ -16,7 +16,7 @@ import {
   runCommand,
   type Arch,
   type BuildCommand,
-} from "./src/tools/build/index.ts";
+} from "./src/dev/build/index.ts";
 
 const ROOT = import.meta.dir;
 
@@ -62,7 +62,7 @@ async function build(archs: readonly Arch[], dryRun: boolean): Promise<number> {
 
 async function buildModel(): Promise<number> {
   // Imported on demand: a plain build must not depend on the skill-package generator.
-  const { writeSkillPackage } = await import("./src/tools/model/index.ts");
+  const { writeSkillPackage } = await import("./src/dev/model/index.ts");
   const started = performance.now();
   // writeSkillPackage(outDir) writes outDir/skill-package/…, so the project root it is.
   const files = await writeSkillPackage(".");

@@ -1,7 +1,7 @@
 /**
- * Reads the function's configuration from the environment once, at init. A bad value is a
- * ConfigError naming the variable, so Lambda reports an init error instead of the skill failing
- * later. `LOG_LEVEL` and `AWS_LAMBDA_LOG_*` belong to the runtime.
+ * Reads the function's configuration from the environment once, at init (the table in README,
+ * Configuration). A bad value is a ConfigError naming the variable, so Lambda reports an init
+ * error instead of the skill failing later. `LOG_LEVEL` and `AWS_LAMBDA_LOG_*` belong to the runtime.
  *
  * Rules: an empty (or all-blank) value counts as unset and values are trimmed; the peer's names
  * (`Skill__SkillId`, …) are accepted as aliases, and when both are set ours win; alias names are
@@ -48,7 +48,7 @@ export const CONFIG_VARIABLES = {
   skillApiUrl: ["SKILL_API_URL", "Skill__SkillApiUrl"],
 } as const satisfies Record<string, readonly [string, string]>;
 
-/** Defaults of the published skill. */
+/** Defaults from the table in README, Configuration. */
 export const CONFIG_DEFAULTS = {
   tflApiUrl: "https://api.tfl.gov.uk/",
   skillApiUrl: "https://londontravel.martincostello.com/",

@@ -27,7 +27,7 @@ const ALEXA_PATIENCE_MS = 7_000;
 /** The trace export ends this long before Lambda's deadline at the latest, so the answer is posted. */
 const EXPORT_MARGIN_MS = 250;
 
-/** When every downstream call of one invocation must have finished (product.md item 12). */
+/** When every downstream call of one invocation must have finished (README, Decisions D12). */
 export function downstreamDeadline(lambdaDeadlineMs: number, arrivalMs: number): number {
   return Math.min(lambdaDeadlineMs - DEADLINE_MARGIN_MS, arrivalMs + ALEXA_PATIENCE_MS);
 }
@@ -148,4 +148,9 @@ async function handleTraced(
   }
 }
 
-if (import.meta.main) await startRuntime(handle, init, { redact: secretsInEnvironment(process.env) });
+/** Runs the Lambda loop with a handler (the skill's own unless a test entry wraps it). */
+export function serve(handler: Handler<AppDeps> = handle): Promise<never> {
+  return startRuntime(handler, init, { redact: secretsInEnvironment(process.env) });
+}
+
+if (import.meta.main) await serve();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { downstreamDeadline, init } from "../src/main.ts";
 
-describe("downstreamDeadline (product.md item 12)", () => {
+describe("downstreamDeadline (README, Decisions D12)", () => {
   const arrival = 1_800_000_000_000;
   test.each([
     ["Alexa's patience when Lambda allows more", arrival + 30_000, arrival + 7_000],

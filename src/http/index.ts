@@ -1,16 +1,9 @@
 /**
  * Public surface of the shared HTTP layer used by `src/tfl` and `src/skill-api`.
  */
-export { cancelQuietly, readCappedBody, BodyTooLargeError } from "./body.ts";
-export {
-  BudgetExceededError,
-  InvalidRequestArgumentError,
-  isClientError,
-  UpstreamError,
-  UpstreamSchemaError,
-} from "./errors.ts";
+export { BudgetExceededError, InvalidRequestArgumentError, UpstreamError, UpstreamSchemaError } from "./errors.ts";
 export type { ClientErrorDetails } from "./errors.ts";
-export { createJsonClient, DEFAULT_MAX_BODY_BYTES, formatUserAgent } from "./json-client.ts";
+export { createJsonClient } from "./json-client.ts";
 export type {
   Budget,
   ClientTrace,

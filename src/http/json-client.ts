@@ -38,7 +38,7 @@ export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response
 export interface JsonClientOptions {
   /** Absolute base URL; request paths are appended to it (its own path is kept). */
   readonly baseUrl: string;
-  /** Whole User-Agent value, e.g. from `formatUserAgent("1.2.3")`. */
+  /** Whole User-Agent value, e.g. `london-travel/1.2.3` (main.ts builds it from package.json). */
   readonly userAgent: string;
   readonly fetch?: FetchLike | undefined;
   /** Clock for budgets (epoch ms); defaults to `Date.now`. */
@@ -83,11 +83,6 @@ export interface JsonClient {
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_ISSUES_IN_MESSAGE = 3;
 
-/** The User-Agent both clients send: `london-travel/<version>`. */
-export function formatUserAgent(version: string): string {
-  return `london-travel/${version}`;
-}
-
 /** Creates the ky instance for one upstream and returns its budgeted JSON GET. */
 export function createJsonClient(options: JsonClientOptions): JsonClient {
   const now = options.now ?? Date.now;
@@ -103,14 +98,18 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
   const createApi = (): KyInstance =>
     ky.create({
       prefix: options.baseUrl,
-      // The budget's AbortController replaces ky's per-attempt timer; see getJson.
+      // Bypassed: ky's `timeout` bounds each attempt, not the call; the budget's one AbortController
+      // bounds every attempt, backoff and body read together (see getJson).
       timeout: false,
+      // Bypassed: neither TfL nor the skill API redirects a valid GET, and following one would send the
+      // query (TfL's app_key) or the Authorization header (the user's access token) wherever Location
+      // points. A 3xx is reported as an upstream error instead (see `attempt`).
       redirect: "manual",
       headers: { "user-agent": options.userAgent, accept: "application/json" },
       retry: { limit: policy.limit, methods: ["get"], jitter: undefined, backoffLimit: Number.POSITIVE_INFINITY },
-      // No beforeError hook: ky's messages hold the full URL with app_key (toolchain.md §0 gotcha 3),
-      // but no ky error ever leaves getJson (toClientError builds ours, keeping only a sanitised
-      // cause), and an instance hook measured ~3.5 MiB more RSS after 1,000 calls.
+      // No beforeError hook: ky 2's error messages hold the full URL, query string and app_key
+      // included, but no ky error ever leaves getJson (toClientError builds ours, keeping only a
+      // sanitised cause), and an instance hook measured ~3.5 MiB more RSS after 1,000 calls.
     });
 
   async function getJson<const TSchema extends v.GenericSchema>(
@@ -143,8 +142,9 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
         });
       }
       if (!response.ok) {
-        // ky buffers up to 10 MB of an error body into HTTPError#data; we never read it, so hand
-        // ky the status and headers only (Retry-After stays visible).
+        // Bypassed: ky buffers up to 10 MB of an error body into HTTPError#data, and no error of ours
+        // carries upstream text (it could echo a secret); so ky gets the status and headers only
+        // (Retry-After stays visible to the retry policy) and the body is cancelled unread.
         await cancelQuietly(response.body);
         return new Response(null, {
           status: response.status,
@@ -152,7 +152,13 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
           headers: response.headers,
         });
       }
-      // Read the body inside the attempt, so a connection reset mid-body is retried like any other.
+      // Bypassed: ky's `.json()` / `parseJson` read the body after ky's retries are over and without a
+      // size cap. Reading it here, capped, makes a connection reset mid-body an attempt failure that
+      // ky retries like any other; valibot then checks the parsed JSON (parseJsonBody) so a schema
+      // error names the path and type, never the value.
+      // The bytes are parked in the call's state, not in the Response handed back to ky: a Response
+      // wrapping them would only be read back out again (a second copy of up to maxBodyBytes), and
+      // `finally` drops them when the call ends.
       call.body = await readCappedBody(response, maxBodyBytes);
       return new Response(null, {
         status: response.status,
@@ -226,8 +232,9 @@ function classifyFailure(error: Error): AttemptFailure {
 }
 
 /**
- * ky 2.1 does not recognise Bun's network errors (`TypeError` with a string `code` such as
- * ECONNREFUSED or ECONNRESET; toolchain.md §0 gotcha 2), so we recognise them here.
+ * ky 2.1 does not recognise Bun's network errors: Bun throws a `TypeError` with a string `code` such as
+ * ECONNREFUSED or ECONNRESET, which ky's `isNetworkError` misses, so a refused connection would not be
+ * retried. We recognise them here.
  */
 function isNetworkFailure(error: unknown): boolean {
   if (isNetworkError(error)) return true;

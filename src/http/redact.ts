@@ -1,6 +1,6 @@
 /**
  * Removes credentials from text that may reach a log line or an error: ky 2 and Bun put the full
- * request URL (with `app_key`) into their messages (toolchain.md §0 gotcha 3), and Bun's network
+ * request URL (with `app_key`) into their messages (README, Decisions D13), and Bun's network
  * errors carry it in `path`. Clients never keep those errors; this scrubs what they do keep.
  */
 

@@ -1,12 +1,12 @@
 /**
- * When to retry a downstream GET and how long to wait (product.md item 12): at most 2 retries on
+ * When to retry a downstream GET and how long to wait (README, Decisions D12): at most 2 retries on
  * network errors, 408, 429 and 5xx, with jittered exponential backoff, and never past the budget.
  * Pure functions: the clock and the random source are arguments.
  */
 
 /** Tunables for retries; every field has a production default. */
 export interface RetryOptions {
-  /** Retries after the first attempt (0–2; product.md allows at most 2). */
+  /** Retries after the first attempt (0–2; at most 2 are allowed, README, Decisions D12). */
   readonly limit?: number | undefined;
   /** First backoff before jitter, doubled per retry. */
   readonly baseDelayMs?: number | undefined;
@@ -39,7 +39,7 @@ export type RetryDecision =
 
 const MAX_RETRIES = 2;
 
-/** Fills in defaults and clamps the limit to product.md's maximum of 2 retries. */
+/** Fills in defaults and clamps the limit to the maximum of 2 retries (README, Decisions D12). */
 export function createRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   const limit = Math.trunc(options.limit ?? MAX_RETRIES);
   return {

@@ -21,7 +21,7 @@ export interface Rejection {
   readonly body: string;
 }
 
-/** One function per Runtime API endpoint (runtime.md §1.2); throws RuntimeApiError when fatal. */
+/** One function per Runtime API endpoint (README, Decisions D16); throws RuntimeApiError when fatal. */
 export interface RuntimeApiClient {
   nextInvocation(): Promise<NextInvocation>;
   /** `invocationId` is the GET /next Lambda-Runtime-Invocation-Id, echoed when Lambda sent one. */
@@ -46,7 +46,7 @@ export interface RuntimeApiClientOptions {
 }
 
 /** The only Runtime API version Lambda serves. */
-export const API_VERSION = "/2018-06-01";
+const API_VERSION = "/2018-06-01";
 /** GET: the long poll for the next event. */
 export const NEXT_PATH = `${API_VERSION}/runtime/invocation/next`;
 /** POST: a failed init, after which the runtime exits. */
@@ -65,8 +65,8 @@ const RESET_MESSAGE = /socket (connection )?(was )?closed|connection (was )?rese
 /**
  * Builds the Runtime API client. URLs are built once; every call passes `timeout: false`, because
  * Bun's fetch otherwise drops a request idle for 5 minutes and the sandbox may stay frozen longer
- * (runtime.md §0.2). A connection reset is retried once at once: Lambda closes idle sockets while
- * the sandbox is frozen, so a pooled connection can be dead on thaw (product.md, trial build).
+ * (README, Decisions D16). A connection reset is retried once at once: Lambda closes idle sockets
+ * while the sandbox is frozen, so a pooled connection can be dead on thaw (measured in a trial build).
  */
 export function createRuntimeApiClient(options: RuntimeApiClientOptions): RuntimeApiClient {
   const origin = `http://${options.address}`;

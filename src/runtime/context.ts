@@ -1,6 +1,6 @@
 import type { RuntimeLogger } from "./logger.ts";
 
-/** What the handler learns about one invocation (runtime.md §1.3 headers plus §1.9 environment). */
+/** What the handler learns about one invocation (the invocation headers and the function environment: README, Decisions D20 and D21). */
 export interface InvocationContext {
   readonly awsRequestId: string;
   /** Epoch ms from Lambda-Runtime-Deadline-Ms (wall clock). */
@@ -36,7 +36,7 @@ export interface FunctionInfo {
 
 /** The one header GET /next must carry; without it the loop cannot answer and exits. */
 export const REQUEST_ID_HEADER = "lambda-runtime-aws-request-id";
-// The X-Ray header copied into `_X_AMZN_TRACE_ID` (runtime.md §1.7).
+// The X-Ray header copied into `_X_AMZN_TRACE_ID` on every invocation, which is deleted when absent (README, Decisions D20).
 const TRACE_ID_HEADER = "lambda-runtime-trace-id";
 const DEADLINE_HEADER = "lambda-runtime-deadline-ms";
 const FUNCTION_ARN_HEADER = "lambda-runtime-invoked-function-arn";

@@ -1,6 +1,6 @@
 import type { Redactor } from "./redact.ts";
 
-/** The Lambda error body, exactly what POST /error and /init/error expect (runtime.md §1.4). */
+/** The Lambda error body, exactly what POST /error and /init/error expect (README, Decisions D19). */
 export interface Diagnostic {
   readonly errorMessage: string;
   readonly errorType: string;
@@ -9,12 +9,12 @@ export interface Diagnostic {
 
 /**
  * Longest errorMessage posted, in UTF-16 units: a multi-megabyte message would push the error body
- * past Lambda's payload limit and lose the report itself (runtime.md §1.6).
+ * past Lambda's 6 MiB payload limit and lose the report itself (README, Decisions D18).
  */
 export const MAX_ERROR_MESSAGE_LENGTH = 256 * 1024;
 
 /** errorType of a thrown value that is not an Error (a string, undefined, a plain object). */
-export const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
+const NON_ERROR_TYPE = "Runtime.NonErrorThrown";
 
 /** Lambda-Runtime-Function-Error-Type of an init error caused by a setting (the error names the variable). */
 export const CONFIG_ERROR_TYPE = "Runtime.ConfigError";

@@ -1,7 +1,7 @@
 /**
  * Error classes of the runtime room. Names are pinned strings because minified builds mangle class
  * names; the invocation-error names are dotted `Category.Reason` values because the loop reports an
- * error's `name` as the Lambda `errorType` (runtime.md §1.4).
+ * error's `name` as the Lambda `errorType` (Lambda accepts any string; README, Decisions D19).
  */
 
 /** A Runtime API call failed in a way the loop cannot recover from (500, transport, protocol). */

@@ -84,7 +84,7 @@ interface Sink {
 
 /**
  * Creates the logger every room receives. Lines are written synchronously, so they are out before
- * the response POST that may freeze the sandbox (runtime.md §1.10); Error fields become {name, message}.
+ * the response POST that may freeze the sandbox (README, Decisions D22); Error fields become {name, message}.
  */
 export function createLogger(options: LoggerOptions): RuntimeLogger {
   const redact = isRedactor(options.redact) ? options.redact : createRedactor(options.redact);

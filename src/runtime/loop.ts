@@ -54,7 +54,7 @@ export interface ProcessEvents {
   on(event: "uncaughtException" | "unhandledRejection", listener: (error: unknown) => void): unknown;
 }
 
-/** Lambda's buffered response limit: 6 MiB + 100 bytes. */
+/** Lambda's buffered response limit: 6 MiB + 100 bytes (README, Decisions D18). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
 
 const DEFAULT_LOG_SETTINGS: LogSettings = { format: "json", level: "info" };

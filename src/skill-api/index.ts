@@ -3,5 +3,4 @@
  */
 export { createSkillApiClient } from "./client.ts";
 export type { PreferencesResult, SkillApiClient, SkillApiClientOptions } from "./client.ts";
-export { PreferencesSchema } from "./schemas.ts";
 export type { Preferences } from "./schemas.ts";

@@ -1,7 +1,7 @@
 /**
  * The London Travel website's `GET /api/preferences` answer, as far as the skill reads it:
  * `favoriteLines` only (`userId` and anything else are dropped). A `null` body, or a missing or
- * `null` list, means the user has no favourites (peer-skill.md §4).
+ * `null` list, means the user has no favourites (README, Decisions D8).
  */
 import * as v from "valibot";
 

@@ -85,9 +85,9 @@ export function parseAlexaEvent(event: unknown): ParsedEvent {
 
 /**
  * The skill id a request carries: `context.System.application.applicationId`, falling back to
- * `session.application.applicationId` (product.md item 11).
+ * `session.application.applicationId` (README, Decisions D11).
  */
-export function skillIdOf(envelope: RequestEnvelope | UnknownRequestEnvelope): string | undefined {
+function skillIdOf(envelope: RequestEnvelope | UnknownRequestEnvelope): string | undefined {
   return (
     envelope.context?.System?.application?.applicationId ?? envelope.session?.application?.applicationId ?? undefined
   );

@@ -32,9 +32,9 @@ export interface ResponseBuilder {
 }
 
 /** Alexa's card limit: title and text together under 8,000 characters. */
-export const MAX_CARD_LENGTH = 7_999;
+const MAX_CARD_LENGTH = 7_999;
 /** Alexa's response limit is 24 KB; 24,000 bytes keeps clear of it whichever KB is meant. */
-export const MAX_RESPONSE_BYTES = 24_000;
+export const ALEXA_RESPONSE_BUDGET_BYTES = 24_000;
 const MAX_TITLE_LENGTH = 200;
 /** JSON bytes of the fullest response with every string empty: keys, quotes and punctuation. */
 export const RESPONSE_FRAME_BYTES = 256;
@@ -119,7 +119,7 @@ function surelyFits(response: AlexaResponse): boolean {
   const { card, reprompt, outputSpeech } = response.response;
   let units = (outputSpeech?.ssml.length ?? 0) + (reprompt?.outputSpeech.ssml.length ?? 0);
   if (card?.type === "Standard") units += card.title.length + card.text.length;
-  return RESPONSE_FRAME_BYTES + MAX_JSON_BYTES_PER_UNIT * units <= MAX_RESPONSE_BYTES;
+  return RESPONSE_FRAME_BYTES + MAX_JSON_BYTES_PER_UNIT * units <= ALEXA_RESPONSE_BUDGET_BYTES;
 }
 
 /** Bytes the shrinkable text of one part takes in the JSON, or undefined when there is none. */
@@ -141,7 +141,7 @@ function buildWithinLimits(draft: Draft): AlexaResponse {
   let response = assemble(draft, budgets);
   for (const part of ["card", "reprompt", "speech"] as const) {
     // Serialising every response just to measure it would be a JSON copy per invocation.
-    const excess = surelyFits(response) ? 0 : responseBytes(response) - MAX_RESPONSE_BYTES;
+    const excess = surelyFits(response) ? 0 : responseBytes(response) - ALEXA_RESPONSE_BUDGET_BYTES;
     if (excess <= 0) {
       return response;
     }
@@ -201,7 +201,7 @@ export function emptyResponse(): AlexaResponse {
   return { version: "1.0", response: {} };
 }
 
-/** Cancel and Stop: end the session without a word (peer §1.3.5). */
+/** Cancel and Stop: end the session without a word (README, Decisions D10). */
 export function endSessionSilently(): AlexaResponse {
   return { version: "1.0", response: { shouldEndSession: true } };
 }

@@ -5,7 +5,7 @@
 import * as v from "valibot";
 
 /** The four request types the skill answers; anything else is routed before the strict parse. */
-export const KNOWN_REQUEST_TYPES = [
+const KNOWN_REQUEST_TYPES = [
   "LaunchRequest",
   "IntentRequest",
   "SessionEndedRequest",
@@ -16,18 +16,18 @@ export const KNOWN_REQUEST_TYPES = [
 export type KnownRequestType = (typeof KNOWN_REQUEST_TYPES)[number];
 
 /** `application.applicationId`, as found in both `session` and `context.System`. */
-export const ApplicationSchema = v.object({
+const ApplicationSchema = v.object({
   applicationId: v.optional(v.string()),
 });
 
 /** The user as Alexa describes them; `accessToken` is null or absent when the account is not linked. */
-export const UserSchema = v.object({
+const UserSchema = v.object({
   userId: v.nullish(v.string()),
   accessToken: v.nullish(v.string()),
 });
 
 /** `session`: absent for out-of-session requests such as System.ExceptionEncountered. */
-export const SessionSchema = v.object({
+const SessionSchema = v.object({
   sessionId: v.nullish(v.string()),
   application: v.nullish(ApplicationSchema),
   user: v.nullish(UserSchema),
@@ -37,7 +37,7 @@ export const SessionSchema = v.object({
 export type Session = v.InferOutput<typeof SessionSchema>;
 
 /** `context`: absent or null in test consoles; we only read the skill id. */
-export const ContextSchema = v.object({
+const ContextSchema = v.object({
   System: v.nullish(
     v.object({
       application: v.nullish(ApplicationSchema),
@@ -45,7 +45,7 @@ export const ContextSchema = v.object({
   ),
 });
 
-/** ISO-8601 string in production, epoch milliseconds from Amazon's simulator (toolchain.md §5.1). */
+/** ISO-8601 string in production, epoch milliseconds from Amazon's simulator (README, Decisions D26). */
 export const TimestampSchema = v.union([v.string(), v.number()]);
 
 const RequestBaseEntries = {
@@ -55,17 +55,14 @@ const RequestBaseEntries = {
 };
 
 /** A slot: `value` is missing when Alexa heard nothing; `resolutions` is read by `resolveLine`. */
-export const SlotSchema = v.object({
+const SlotSchema = v.object({
   name: v.nullish(v.string()),
   value: v.nullish(v.string()),
   resolutions: v.optional(v.unknown()),
 });
 
-/** One slot of an intent. */
-export type Slot = v.InferOutput<typeof SlotSchema>;
-
 /** `request.intent`: `slots` may be missing or `{}`. */
-export const IntentSchema = v.object({
+const IntentSchema = v.object({
   name: v.string(),
   slots: v.nullish(v.record(v.string(), SlotSchema)),
 });
@@ -74,26 +71,26 @@ export const IntentSchema = v.object({
 export type Intent = v.InferOutput<typeof IntentSchema>;
 
 /** The user opened the skill without asking anything. */
-export const LaunchRequestSchema = v.object({
+const LaunchRequestSchema = v.object({
   type: v.literal("LaunchRequest"),
   ...RequestBaseEntries,
 });
 
 /** The user asked something the interaction model mapped to an intent. */
-export const IntentRequestSchema = v.object({
+const IntentRequestSchema = v.object({
   type: v.literal("IntentRequest"),
   ...RequestBaseEntries,
   intent: IntentSchema,
 });
 
 /** An error as Alexa reports it; `type` is a string, not an enum, so new values never fail. */
-export const AlexaErrorSchema = v.object({
+const AlexaErrorSchema = v.object({
   type: v.nullish(v.string()),
   message: v.nullish(v.string()),
 });
 
 /** The session closed (user, error or too many reprompts); Alexa accepts no speech in reply. */
-export const SessionEndedRequestSchema = v.object({
+const SessionEndedRequestSchema = v.object({
   type: v.literal("SessionEndedRequest"),
   ...RequestBaseEntries,
   reason: v.nullish(v.string()),
@@ -101,7 +98,7 @@ export const SessionEndedRequestSchema = v.object({
 });
 
 /** Alexa could not use one of our earlier responses; Alexa accepts no speech in reply. */
-export const ExceptionEncounteredRequestSchema = v.object({
+const ExceptionEncounteredRequestSchema = v.object({
   type: v.literal("System.ExceptionEncountered"),
   ...RequestBaseEntries,
   error: v.nullish(AlexaErrorSchema),
@@ -109,15 +106,13 @@ export const ExceptionEncounteredRequestSchema = v.object({
 });
 
 /** `request`, discriminated on `type` wherever it appears in the object. */
-export const RequestSchema = v.variant("type", [
+const RequestSchema = v.variant("type", [
   LaunchRequestSchema,
   IntentRequestSchema,
   SessionEndedRequestSchema,
   ExceptionEncounteredRequestSchema,
 ]);
 
-/** A request of one of the four known types. */
-export type AlexaRequest = v.InferOutput<typeof RequestSchema>;
 /** `LaunchRequest`. */
 export type LaunchRequest = v.InferOutput<typeof LaunchRequestSchema>;
 /** `IntentRequest`. */
@@ -145,7 +140,7 @@ export type RequestEnvelope = v.InferOutput<typeof RequestEnvelopeSchema>;
 /**
  * The loose first look: only `request.type` must be a string. Unknown types are answered from
  * this shape, because a catch-all option inside the variant would accept malformed known types
- * (toolchain.md gotcha 12).
+ * (README, Decisions D26).
  */
 export const RequestTypeProbeSchema = v.object({
   request: v.object({ type: v.string() }),

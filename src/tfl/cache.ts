@@ -1,5 +1,5 @@
 /**
- * The TfL answer cache (product.md item 12): entries live for TfL's own `Cache-Control` freshness
+ * The TfL answer cache (README, Decisions D12): entries live for TfL's own `Cache-Control` freshness
  * (max-age minus Age), capped at 60 s, so a warm function does not ask TfL the same question twice
  * within that window. Bounded in size; the oldest entry goes first. One cache per client instance.
  * When several invocations run at once (Lambda Managed Instances) and miss the same key together,
@@ -21,7 +21,7 @@ export interface ResponseCacheOptions {
   readonly maxEntries?: number | undefined;
 }
 
-/** Upper bound on how long any TfL answer is reused (product.md item 12). */
+/** Upper bound on how long any TfL answer is reused (README, Decisions D12). */
 export const MAX_CACHE_SECONDS = 60;
 const DEFAULT_MAX_ENTRIES = 64;
 

@@ -5,5 +5,4 @@ export { cacheLifetimeMs, createResponseCache, createSingleFlight, MAX_CACHE_SEC
 export type { ResponseCache, ResponseCacheOptions, SingleFlight } from "./cache.ts";
 export { createTflClient } from "./client.ts";
 export type { TflCacheOptions, TflClient, TflClientOptions } from "./client.ts";
-export { DisruptionSchema, DisruptionsSchema, LineSchema, LinesSchema, LineStatusSchema } from "./schemas.ts";
 export type { Disruption, Line, LineStatus } from "./schemas.ts";

@@ -5,7 +5,7 @@
  */
 import * as v from "valibot";
 
-/** One entry of a line's `lineStatuses`; a line can have several at once (toolchain.md §0 item 14). */
+/** One entry of a line's `lineStatuses`; a line can have several at once (README, Decisions D26). */
 export const LineStatusSchema = v.object({
   statusSeverity: v.number(),
   statusSeverityDescription: v.optional(v.string()),

@@ -3,8 +3,8 @@
  * capture, and the in-process loop with an exit that throws instead of ending the test process.
  */
 import { EventEmitter } from "node:events";
-import { startRuntimeApiEmulator } from "../../src/local/emulator.ts";
-import type { RuntimeApiEmulator, RuntimeApiEmulatorOptions } from "../../src/local/emulator.ts";
+import { startRuntimeApiEmulator } from "../../src/dev/base/emulator.ts";
+import type { RuntimeApiEmulator, RuntimeApiEmulatorOptions } from "../../src/dev/base/emulator.ts";
 import { startRuntime } from "../../src/runtime/index.ts";
 import type { Handler, Init, RuntimeOptions } from "../../src/runtime/index.ts";
 

@@ -1,12 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import {
-  BudgetExceededError,
-  createJsonClient,
-  formatUserAgent,
-  UpstreamError,
-  UpstreamSchemaError,
-} from "../../src/http/index.ts";
+import { BudgetExceededError, createJsonClient, UpstreamError, UpstreamSchemaError } from "../../src/http/index.ts";
 import type { JsonClient, JsonClientOptions } from "../../src/http/index.ts";
 import {
   closedPort,
@@ -23,7 +17,7 @@ import {
   text,
 } from "../helpers/http-server.ts";
 import type { FakeHttpServer } from "../helpers/http-server.ts";
-import { errorSurface } from "./capture-log.ts";
+import { errorSurface } from "../helpers/capture-log.ts";
 
 const KEY_MARKER = "KEY-MARKER-4c1e9b7d";
 const ItemsSchema = v.array(v.object({ id: v.string() }));
@@ -47,7 +41,7 @@ afterAll(async () => {
 function client(overrides: Partial<JsonClientOptions> = {}): JsonClient {
   return createJsonClient({
     baseUrl: server.url,
-    userAgent: formatUserAgent("9.8.7"),
+    userAgent: "london-travel/9.8.7",
     retry: { baseDelayMs: 4, maxDelayMs: 20, minAttemptMs: 10 },
     secrets: [KEY_MARKER],
     ...overrides,

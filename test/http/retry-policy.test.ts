@@ -101,7 +101,7 @@ describe("createRetryPolicy", () => {
     [1, 1],
     [5, 2],
     [-1, 0],
-  ])("limit %p becomes %d (product.md allows at most 2 retries)", (limit, expected) => {
+  ])("limit %p becomes %d (at most 2 retries are allowed)", (limit, expected) => {
     expect(createRetryPolicy({ limit }).limit).toBe(expected);
   });
 });

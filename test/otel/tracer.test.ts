@@ -7,7 +7,7 @@ import {
   type RandomIds,
   type TracerOptions,
 } from "../../src/otel/index.ts";
-import { attributesOf, startFakeOtlpReceiver, type FakeOtlpReceiver } from "../../src/local/fake-otlp-receiver.ts";
+import { attributesOf, startFakeOtlpReceiver, type FakeOtlpReceiver } from "../../src/dev/base/fake-otlp-receiver.ts";
 import { closedPort } from "../helpers/http-server.ts";
 
 const receivers: FakeOtlpReceiver[] = [];

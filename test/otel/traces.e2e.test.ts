@@ -6,17 +6,17 @@
  * nothing is sent and no traceparent leaves the function; a failing receiver never fails an answer.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import type { LambdaArch } from "../../src/local/bootstrap-process.ts";
+import type { Arch as LambdaArch } from "../../src/dev/base/arch.ts";
 import {
   attributesOf,
   startFakeOtlpReceiver,
   type FakeOtlpReceiver,
   type ReceivedSpan,
-} from "../../src/local/fake-otlp-receiver.ts";
-import { startReliabilityBackends, type ReliabilityBackends } from "../../src/reliability/backends.ts";
-import { cannotRun, functionEnv, outputOf, startFunction } from "../../src/reliability/binary.ts";
-import { baseEvent, RELIABILITY_SKILL_ID, TOKENS } from "../../src/reliability/events.ts";
-import { setAt, type Json } from "../../src/reliability/json-tree.ts";
+} from "../../src/dev/base/fake-otlp-receiver.ts";
+import { startReliabilityBackends, type ReliabilityBackends } from "../../src/dev/soak/backends.ts";
+import { cannotRun, functionEnv, outputOf, startFunction } from "../../src/dev/soak/binary.ts";
+import { baseEvent, RELIABILITY_SKILL_ID, TOKENS } from "../../src/dev/soak/events.ts";
+import { setAt, type Json } from "../../src/dev/soak/json-tree.ts";
 
 const XRAY_TRACE = "5759e988bd862e3fe1be46a994272793";
 const XRAY_PARENT = "53995c3f42cd8ad8";

@@ -4,7 +4,7 @@
  * errors nobody caught: in-process, against the emulator.
  */
 import { describe, expect, test } from "bun:test";
-import type { RecordedRequest, RuntimeApiEmulator } from "../../src/local/emulator.ts";
+import type { RecordedRequest, RuntimeApiEmulator } from "../../src/dev/base/emulator.ts";
 import type { Handler, Init, InvocationContext } from "../../src/runtime/index.ts";
 import { MAX_WORKERS, readWorkerCount } from "../../src/runtime/index.ts";
 import { ExitCalled, runLoop, withEmulator } from "../helpers/runtime-harness.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { InvocationOutcome, RecordedRequest, RuntimeApiEmulator } from "../../src/local/emulator.ts";
+import type { InvocationOutcome, RecordedRequest, RuntimeApiEmulator } from "../../src/dev/base/emulator.ts";
 import type { Handler, Init, InvocationContext, RuntimeFetch } from "../../src/runtime/index.ts";
 import { runLoop, withEmulator } from "../helpers/runtime-harness.ts";
 

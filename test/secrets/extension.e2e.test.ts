@@ -7,12 +7,12 @@
  * (arm64 under qemu) run one happy and one failing case.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import type { LambdaArch } from "../../src/local/bootstrap-process.ts";
-import { startFakeOtlpReceiver, type FakeOtlpReceiver } from "../../src/local/fake-otlp-receiver.ts";
-import { startReliabilityBackends } from "../../src/reliability/backends.ts";
-import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../../src/reliability/binary.ts";
-import { baseEvent, RELIABILITY_SKILL_ID } from "../../src/reliability/events.ts";
-import { setAt, type Json } from "../../src/reliability/json-tree.ts";
+import type { Arch as LambdaArch } from "../../src/dev/base/arch.ts";
+import { startFakeOtlpReceiver, type FakeOtlpReceiver } from "../../src/dev/base/fake-otlp-receiver.ts";
+import { startReliabilityBackends } from "../../src/dev/soak/backends.ts";
+import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../../src/dev/soak/binary.ts";
+import { baseEvent, RELIABILITY_SKILL_ID } from "../../src/dev/soak/events.ts";
+import { setAt, type Json } from "../../src/dev/soak/json-tree.ts";
 import {
   startFakeSecretsExtension,
   type FakeSecret,

@@ -11,7 +11,7 @@ import {
   resolveLine,
   type LineQuery,
 } from "../../src/skill/lines.ts";
-import { buildLineSlotValues } from "../../src/tools/model/index.ts";
+import { buildLineSlotValues } from "../../src/dev/model/index.ts";
 import { ALL_LINE_IDS, CARD_TITLES } from "../helpers/lines.ts";
 
 /** What a query points at: a TfL line id, or the Overground mode. */
@@ -249,8 +249,8 @@ describe("resolveLine from Alexa entity resolution", () => {
   });
 });
 
-// lineNameKey is written with plain string operations so the catalogue index is cheap to build at
-// import; it is held to the regular-expression definition it replaced, character for character.
+// lineNameKey is written with plain string operations (one regular expression, for whitespace); it is
+// held to the regular-expression definition it replaced, character for character.
 
 /** The original definition, kept here as the specification. */
 function referenceKey(text: string): string {

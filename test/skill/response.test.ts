@@ -2,13 +2,13 @@ import { describe, expect, spyOn, test } from "bun:test";
 import {
   emptyResponse,
   endSessionSilently,
-  MAX_RESPONSE_BYTES,
+  ALEXA_RESPONSE_BUDGET_BYTES,
   RESPONSE_FRAME_BYTES,
   speak,
   type AlexaResponse,
 } from "../../src/skill/response.ts";
 import { findLine } from "../../src/skill/lines.ts";
-import { findSsmlProblem } from "./speech/ssml-checks.ts";
+import { findSsmlProblem } from "../helpers/ssml-checks.ts";
 
 function jsonSize(response: AlexaResponse): number {
   return Buffer.byteLength(JSON.stringify(response), "utf8");
@@ -159,7 +159,7 @@ describe("size check cost", () => {
     ["three-byte characters", "遅".repeat(2_600)],
   ])("still measures exactly when %s could push the JSON over the limit", (_, text) => {
     const response = speak([text]).withReprompt([text]).keepSessionOpen().withCard("Title", [text, text]).build();
-    expect(jsonSize(response)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect(jsonSize(response)).toBeLessThanOrEqual(ALEXA_RESPONSE_BUDGET_BYTES);
   });
 });
 
@@ -195,7 +195,7 @@ describe("size limits", () => {
   test("keeps the JSON under 24,000 bytes when every character takes three bytes", () => {
     const wide = "東京駅で遅延が発生しています。".repeat(700);
     const response = speak([wide]).withReprompt([wide]).keepSessionOpen().withCard("遅延", [wide, wide]).build();
-    expect(jsonSize(response)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect(jsonSize(response)).toBeLessThanOrEqual(ALEXA_RESPONSE_BUDGET_BYTES);
     expect(response.response.outputSpeech?.ssml.length).toBeLessThan(8_000);
     expect(findSsmlProblem(response.response.outputSpeech?.ssml ?? "")).toBeUndefined();
     expect(findSsmlProblem(response.response.reprompt?.outputSpeech.ssml ?? "")).toBeUndefined();
@@ -205,7 +205,7 @@ describe("size limits", () => {
   test("shrinks the card before the speech", () => {
     const wide = "ü".repeat(7_000);
     const response = speak([wide]).withCard("Title", [wide, wide]).build();
-    expect(jsonSize(response)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect(jsonSize(response)).toBeLessThanOrEqual(ALEXA_RESPONSE_BUDGET_BYTES);
     expect(response.response.outputSpeech?.ssml).toBe(`<speak>${wide}</speak>`);
     expect(standardCard(response).text.length).toBeLessThan(wide.length);
   });

@@ -11,7 +11,7 @@ import {
   StatusTextError,
   type LineInput,
 } from "../../src/skill/status-text.ts";
-import { findSsmlProblem } from "./speech/ssml-checks.ts";
+import { findSsmlProblem } from "../helpers/ssml-checks.ts";
 
 type FixtureName = keyof typeof fixture.lines;
 

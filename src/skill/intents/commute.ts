@@ -54,9 +54,9 @@ export async function handleCommute(
 
 /**
  * Splits favourite ids into catalogue lines (each once, in the user's order) and unknown ids,
- * which are only ever logged: they must never reach a TfL URL (product.md item 8).
+ * which are only ever logged: they must never reach a TfL URL (README, Decisions D8).
  */
-export function partitionFavourites(ids: readonly string[]): { known: Line[]; unknown: string[] } {
+function partitionFavourites(ids: readonly string[]): { known: Line[]; unknown: string[] } {
   const known: Line[] = [];
   const unknown: string[] = [];
   for (const id of ids) {

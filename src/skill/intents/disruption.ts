@@ -33,7 +33,7 @@ export async function handleDisruption(
  * Trimmed, non-empty descriptions, de-duplicated and sorted ignoring case. TfL repeats one
  * description per affected route section and pads some with spaces.
  */
-export function distinctDescriptions(disruptions: readonly TflDisruption[]): string[] {
+function distinctDescriptions(disruptions: readonly TflDisruption[]): string[] {
   const texts = disruptions.map((disruption) => disruption.description.trim()).filter((text) => text !== "");
   return uniqueIgnoringCase(texts).sort(compareIgnoringCase);
 }

@@ -18,7 +18,7 @@ export { handleUnknownIntent } from "./unknown.ts";
 export type { IntentHandler, IntentInput } from "./types.ts";
 
 /** The intents of the interaction model; AMAZON.NavigateHomeIntent and FallbackIntent fall through. */
-export const INTENT_HANDLERS = Object.freeze({
+const INTENT_HANDLERS = Object.freeze({
   "AMAZON.CancelIntent": handleStop,
   "AMAZON.StopIntent": handleStop,
   "AMAZON.HelpIntent": handleHelp,

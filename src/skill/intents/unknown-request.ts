@@ -1,6 +1,6 @@
 /**
  * Request types the skill does not handle (CanFulfillIntentRequest, Connections.Response, …):
- * log them and answer with an empty response rather than a Lambda error (product.md item 10).
+ * log them and answer with an empty response rather than a Lambda error (README, Decisions D10).
  */
 import type { SkillInvocation } from "../ports.ts";
 import { emptyResponse, type AlexaResponse } from "../response.ts";

@@ -81,7 +81,7 @@ const DIRECTIONS: Readonly<Record<string, string>> = {
   w: "westbound",
 };
 
-/** Applied in order to the text between addresses (product.md item 6). */
+/** Applied in order to the text between addresses (README, Decisions D6). */
 const RULES: readonly Rule[] = [
   // Spell the DLR out; a full stop straight after it is absorbed so "the DLR." never says "D.L.R..".
   [/\bDLR\b(?:\.(?![\w.]))?/g, "D.L.R.", (text) => text.includes("DLR")],

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ELLIPSIS } from "../../../src/skill/speech/fit.ts";
 import { escapeXml, MAX_SSML_LENGTH, stripInvalidCharacters, toSsml } from "../../../src/skill/speech/ssml.ts";
-import { findSsmlProblem, spokenText } from "./ssml-checks.ts";
+import { findSsmlProblem, spokenText } from "../../helpers/ssml-checks.ts";
 
 describe("escapeXml", () => {
   test.each([

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { andList, strings } from "../../../src/skill/speech/strings.ts";
 import { toSsml } from "../../../src/skill/speech/ssml.ts";
-import { findSsmlProblem } from "./ssml-checks.ts";
+import { findSsmlProblem } from "../../helpers/ssml-checks.ts";
 
 const SENTENCES = Object.entries(strings).flatMap(([key, value]) => {
   if (typeof value === "string") {
