@@ -173,7 +173,7 @@ describe("traces (x86_64)", () => {
         "amzn1.ask.skill.other",
       );
       const outcome = await fn.invoke(other);
-      expect(outcome.kind === "error" ? outcome.errorType : outcome.kind).toBe("SkillIdMismatchError");
+      expect(outcome.kind === "error" ? outcome.errorType : outcome.kind).toBe("Function.SkillIdMismatch");
       const request = byName(otlp.spans(), "Skill Request");
       expect(request.status).toEqual({ code: 2, message: "SkillIdMismatchError" });
       await fn.stop();
@@ -213,7 +213,8 @@ describe("traces (x86_64)", () => {
       });
       stoppers.push(fn.stop);
       const init = await fn.emulator.initError;
-      expect(init.errorType).toBe("ConfigError");
+      expect(init.errorType).toBe("Runtime.ConfigError");
+      expect((init.body as { errorType?: unknown }).errorType).toBe("ConfigError");
       expect(JSON.stringify(init.body)).toContain("OTEL_EXPORTER_OTLP_HEADERS");
       await fn.stop();
       expect(outputOf(fn)).not.toContain(OTLP_KEY);

@@ -111,7 +111,7 @@ async function happyPath(arch: LambdaArch): Promise<void> {
   expect(answer.kind === "response" ? answer.body : "").toContain("Victoria line");
   // The skill id came from its secret: another skill's request is refused.
   const refused = await fn.invoke(otherSkill());
-  expect(refused.kind === "error" ? refused.errorType : refused.kind).toBe("SkillIdMismatchError");
+  expect(refused.kind === "error" ? refused.errorType : refused.kind).toBe("Function.SkillIdMismatch");
 
   expect(fake.requests.length).toBeGreaterThanOrEqual(6);
   expect(fake.requests.every((request) => request.tokenMatched)).toBe(true);
@@ -136,7 +136,8 @@ async function failingInit(
   const init = await fn.emulator.initError;
   expect(await fn.process.exited).not.toBe(0);
   const message = String((init.body as { errorMessage?: unknown }).errorMessage);
-  expect(init.errorType).toBe("SecretReadError");
+  expect(init.errorType).toBe("Runtime.ConfigError");
+  expect((init.body as { errorType?: unknown }).errorType).toBe("SecretReadError");
   expect(message).toMatch(expected);
   await fn.stop();
   expectNoLeak(fn);
@@ -221,7 +222,8 @@ describe("secrets at init: every way the extension can fail (x86_64)", () => {
       });
       stoppers.push(fn.stop);
       const init = await fn.emulator.initError;
-      expect(init.errorType).toBe("ConfigError");
+      expect(init.errorType).toBe("Runtime.ConfigError");
+      expect((init.body as { errorType?: unknown }).errorType).toBe("ConfigError");
       expect(JSON.stringify(init.body)).toContain("TFL_APP_KEY_SECRET");
       expect(fake.requests).toEqual([]);
       await fn.stop();
@@ -245,7 +247,8 @@ describe("secrets at init: other settings first (x86_64)", () => {
       });
       stoppers.push(fn.stop);
       const init = await fn.emulator.initError;
-      expect(init.errorType).toBe("ConfigError");
+      expect(init.errorType).toBe("Runtime.ConfigError");
+      expect((init.body as { errorType?: unknown }).errorType).toBe("ConfigError");
       expect(JSON.stringify(init.body)).toContain("TFL_API_URL");
       await fn.stop();
       expectNoLeak(fn);

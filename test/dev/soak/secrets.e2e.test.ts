@@ -188,12 +188,12 @@ describe("no secret in any output", () => {
       const fn = await startFunction();
       // Each carries a secret where the skill must reject it; the error type says it was rejected for the right reason.
       const events: ReadonlyArray<readonly [Json, string]> = [
-        [withMarkers(setAt(baseEvent("commute"), ["session", "user", "userId"], 7)), "InvalidRequestError"],
+        [withMarkers(setAt(baseEvent("commute"), ["session", "user", "userId"], 7)), "Function.InvalidRequest"],
         [
           withMarkers(setAt(baseEvent("commute"), ["request", "intent"], SECRET_MARKERS.accessToken)),
-          "InvalidRequestError",
+          "Function.InvalidRequest",
         ],
-        [setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }), "InvalidRequestError"],
+        [setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }), "Function.InvalidRequest"],
         [
           withMarkers(
             setAt(
@@ -206,11 +206,11 @@ describe("no secret in any output", () => {
               "amzn1.ask.skill.other",
             ),
           ),
-          "SkillIdMismatchError",
+          "Function.SkillIdMismatch",
         ],
         [
           { authorization: `Bearer ${SECRET_MARKERS.accessToken}`, app_key: SECRET_MARKERS.tflAppKey },
-          "InvalidRequestError",
+          "Function.InvalidRequest",
         ],
       ];
       for (const [event, errorType] of events) expect(kindOf(await fn.invoke(event))).toBe(`error ${errorType}`);
@@ -246,7 +246,8 @@ describe("no secret in any output", () => {
     const fn = await startFunction({ env: { ...functionEnv(backends), ...bad }, expectInitFailure: true });
     const init = await fn.emulator.initError;
     // The right error, naming the variable at fault: an init error for any other reason is a bug too.
-    expect(init.errorType).toBe(errorType);
+    expect(init.errorType).toBe("Runtime.ConfigError");
+    expect((init.body as { errorType?: unknown }).errorType).toBe(errorType);
     expect((init.body as { errorMessage?: unknown }).errorMessage).toEqual(expect.stringContaining(variable));
     expect(await fn.process.exited).not.toBe(0);
     expectNoLeak(await finish(fn));
