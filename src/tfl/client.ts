@@ -128,15 +128,39 @@ export function createTflClient(options: TflClientOptions): TflClient {
   }
 
   return {
+    // Only the lines asked about are answered: a line TfL adds unasked is dropped (and logged), never read out.
     getLineStatuses: async (ids, budget) =>
-      get(["Line", joinSafe(ids, "line id"), "Status"], LinesSchema, budget, (lines) => missingLines(ids, lines)),
+      onlyAsked(
+        await get(["Line", joinSafe(ids, "line id"), "Status"], LinesSchema, budget, (lines) =>
+          missingLines(ids, lines),
+        ),
+        (line) => ids.includes(line.id),
+        budget.log ?? options.log,
+      ),
     getModeStatuses: async (modes, budget) =>
-      get(["Line", "Mode", joinSafe(modes, "mode"), "Status"], LinesSchema, budget, (lines) =>
-        lines.length === 0 ? "no lines for the mode" : undefined,
+      onlyAsked(
+        await get(["Line", "Mode", joinSafe(modes, "mode"), "Status"], LinesSchema, budget, (lines) =>
+          lines.some((line) => isOfModes(line, modes)) ? undefined : "no lines for the mode",
+        ),
+        (line) => isOfModes(line, modes),
+        budget.log ?? options.log,
       ),
     getModeDisruptions: async (modes, budget) =>
       get(["Line", "Mode", joinSafe(modes, "mode"), "Disruption"], DisruptionsSchema, budget),
   };
+}
+
+/** A line of one of the modes asked; a line without a `modeName` is taken at TfL's word. */
+function isOfModes(line: Line, modes: readonly string[]): boolean {
+  return line.modeName === undefined || modes.includes(line.modeName);
+}
+
+/** The lines that answer the question; the rest are logged by id (`[a-z0-9-]`-checked ids only) and dropped. */
+function onlyAsked(lines: readonly Line[], asked: (line: Line) => boolean, log: Logger): readonly Line[] {
+  if (lines.every(asked)) return lines;
+  const extra = lines.filter((line) => !asked(line));
+  log.warn("tfl.answer.unasked", { ids: extra.map((line) => line.id.slice(0, 64)) });
+  return lines.filter(asked);
 }
 
 /** Names the asked-for lines TfL left out (ids are `[a-z0-9-]`, safe to show); undefined if none. */

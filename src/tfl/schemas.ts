@@ -24,6 +24,8 @@ export type LineStatus = v.InferOutput<typeof LineStatusSchema>;
 export const LineSchema = v.object({
   id: v.string(),
   name: v.string(),
+  /** "tube", "overground", …: lets a mode answer drop a line of another mode. */
+  modeName: v.optional(v.string()),
   lineStatuses: v.array(LineStatusSchema),
 });
 export type Line = v.InferOutput<typeof LineSchema>;

@@ -56,6 +56,7 @@ const line = (id: string, severity = 10) => ({
   name: id.toUpperCase(),
   lineStatuses: [{ statusSeverity: severity }],
 });
+const mode = <T extends object>(value: T, modeName: string) => ({ ...value, modeName });
 const TUBE = [line("bakerloo"), line("victoria")];
 
 describe("requests", () => {
@@ -136,6 +137,7 @@ describe("answers", () => {
       {
         id: "jubilee",
         name: "Jubilee",
+        modeName: "tube",
         lineStatuses: [
           {
             statusSeverity: 9,
@@ -148,11 +150,13 @@ describe("answers", () => {
       {
         id: "windrush",
         name: "Windrush",
+        modeName: "overground",
         lineStatuses: [{ statusSeverity: 10, statusSeverityDescription: "Good Service", validityPeriods: [] }],
       },
       {
         id: "elizabeth",
         name: "Elizabeth line",
+        modeName: "elizabeth-line",
         lineStatuses: [
           {
             statusSeverity: 4,
@@ -208,9 +212,36 @@ describe("answers", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  test("accepts lines in any order, with extras, for repeated ids", async () => {
+  test("answers only the lines asked about: a line TfL adds unasked is dropped and logged by id", async () => {
     server.route("GET", "/Line/victoria%2Cvictoria/Status", json([line("central"), line("victoria")]));
-    expect(await client().getLineStatuses(["victoria", "victoria"], budget())).toHaveLength(2);
+    const c = client();
+    expect((await c.getLineStatuses(["victoria", "victoria"], budget())).map((l) => l.id)).toEqual(["victoria"]);
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ level: "warn", event: "tfl.answer.unasked", fields: { ids: ["central"] } }),
+    );
+  });
+
+  test.each([
+    [
+      "a line of another mode is dropped",
+      [mode(line("weaver"), "overground"), mode(line("victoria"), "tube")],
+      ["weaver"],
+    ],
+    [
+      "a line without a mode is taken at TfL's word",
+      [mode(line("weaver"), "overground"), line("liberty")],
+      ["weaver", "liberty"],
+    ],
+  ])("a mode answer: %s", async (_title, answer, ids) => {
+    server.route("GET", "/Line/Mode/overground/Status", json(answer));
+    expect((await client().getModeStatuses(["overground"], budget())).map((l) => l.id)).toEqual(ids);
+  });
+
+  test("a mode answer holding no line of that mode is refused, not read as good service", async () => {
+    server.route("GET", "/Line/Mode/overground/Status", json([mode(line("victoria"), "tube")]));
+    expect((await failure(client().getModeStatuses(["overground"], budget()))).message).toBe(
+      "GET Line/Mode/overground/Status returned an unreadable body: no lines for the mode",
+    );
   });
 
   test("rejects an empty list for a mode, and never caches it", async () => {

@@ -236,8 +236,9 @@ export function answerPlanArbitrary(): fc.Arbitrary<AnswerPlan> {
       weight: 1,
       arbitrary: fc.record({
         question: fc.constant("overground" as const),
-        // The Overground is asked by mode: TfL decides which lines belong to it, so an answer with
-        // a line more or less is not judged here (see the report of the oracle's findings).
+        // The Overground is asked by mode: TfL decides which lines belong to it, so an answer with a
+        // line more or less is not wrong here; a line of another mode (by its modeName) is dropped by
+        // the TfL client, which test/tfl/client.test.ts proves.
         tfl: linesAnswer.filter((answer) => answer.kind !== "broken" || !["otherLine", "dropOne"].includes(answer.how)),
       }),
     },
