@@ -218,51 +218,36 @@ export function lineNameKey(text: string): string {
   return key;
 }
 
+/** What a lookup key names: a line, or the Overground as a whole. */
+export type LineNameTarget = LineId | typeof OVERGROUND_MODE;
+
 /**
- * Every lookup key of the catalogue and what it names, as `lineNameKey` derives it from LINES and
- * OVERGROUND_SLOT (later forms win). Written out so the import does no normalising at all; a test
- * proves it equals the derivation.
+ * Every lookup key of the catalogue and what it names, as `lineNameKey` derives it from every form
+ * of LINES and OVERGROUND_SLOT (id, name, slot value, synonyms, aliases; later forms win).
  */
-export const LINE_NAME_KEYS: Readonly<Record<string, LineId | typeof OVERGROUND_MODE>> = Object.freeze({
-  bakerloo: "bakerloo",
-  central: "central",
-  circle: "circle",
-  district: "district",
-  dlr: "dlr",
-  docklands: "dlr",
-  "docklands light railway": "dlr",
-  "docklands light rail": "dlr",
-  "docklands railway": "dlr",
-  "docklands rail": "dlr",
-  elizabeth: "elizabeth",
-  crossrail: "elizabeth",
-  liz: "elizabeth",
-  lizzie: "elizabeth",
-  lizzy: "elizabeth",
-  "tfl rail": "elizabeth",
-  "hammersmith city": "hammersmith-city",
-  "hammersmith and city": "hammersmith-city",
-  hammersmith: "hammersmith-city",
-  jubilee: "jubilee",
-  liberty: "liberty",
-  lioness: "lioness",
-  metropolitan: "metropolitan",
-  met: "metropolitan",
-  mildmay: "mildmay",
-  northern: "northern",
-  piccadilly: "piccadilly",
-  suffragette: "suffragette",
-  victoria: "victoria",
-  "waterloo city": "waterloo-city",
-  "waterloo and city": "waterloo-city",
-  waterloo: "waterloo-city",
-  city: "waterloo-city",
-  drain: "waterloo-city",
-  weaver: "weaver",
-  windrush: "windrush",
-  overground: "overground",
-  "london overground": "overground",
-});
+export function deriveLineNameKeys(): ReadonlyMap<string, LineNameTarget> {
+  const keys = new Map<string, LineNameTarget>();
+  for (const line of LINES) {
+    for (const form of [line.id, line.name, line.slotValue, ...line.synonyms, ...line.aliases]) {
+      keys.set(lineNameKey(form), line.id);
+    }
+  }
+  const overground = OVERGROUND_SLOT;
+  for (const form of [overground.id, overground.slotValue, ...overground.synonyms, ...overground.aliases]) {
+    keys.set(lineNameKey(form), OVERGROUND_MODE);
+  }
+  return keys;
+}
+
+/**
+ * The catalogue's lookup keys, derived on the first lookup rather than at import: the launch answer
+ * never names a line, and the derivation costs tens of microseconds once (`bun run
+ * src/bench/line-index.ts` measures it against a written-out table).
+ */
+export const lineNameKeys: () => ReadonlyMap<string, LineNameTarget> = (() => {
+  let derived: ReadonlyMap<string, LineNameTarget> | undefined;
+  return () => (derived ??= deriveLineNameKeys());
+})();
 
 const OVERGROUND_QUERY: LineQuery = Object.freeze({ kind: "overground" });
 
@@ -276,12 +261,11 @@ export function resolveLineName(text: string | null | undefined): LineQuery | un
   if (typeof text !== "string") {
     return undefined;
   }
-  const key = lineNameKey(text);
-  if (!Object.hasOwn(LINE_NAME_KEYS, key)) {
+  const target = lineNameKeys().get(lineNameKey(text));
+  if (target === undefined) {
     return undefined;
   }
-  const target = LINE_NAME_KEYS[key];
-  return target === OVERGROUND_MODE ? OVERGROUND_QUERY : LINE_QUERIES.get(target ?? "");
+  return target === OVERGROUND_MODE ? OVERGROUND_QUERY : LINE_QUERIES.get(target);
 }
 
 function field(value: unknown, key: string): unknown {

@@ -4,7 +4,7 @@ import {
   DISRUPTION_MODES,
   findLine,
   LINES,
-  LINE_NAME_KEYS,
+  lineNameKeys,
   lineNameKey,
   OVERGROUND_MODE,
   OVERGROUND_SLOT,
@@ -372,12 +372,12 @@ describe("lineNameKey against its regular-expression definition", () => {
   });
 });
 
-describe("LINE_NAME_KEYS", () => {
-  test("is exactly what lineNameKey derives from the catalogue, later forms winning", () => {
-    const derived = new Map<string, string>();
+describe("lineNameKeys", () => {
+  test("names each form's line by its key, for every line and the Overground", () => {
+    const keys = lineNameKeys();
     for (const line of LINES) {
       for (const form of [line.id, line.name, line.slotValue, ...line.synonyms, ...line.aliases]) {
-        derived.set(lineNameKey(form), line.id);
+        expect([form, keys.get(lineNameKey(form))]).toEqual([form, line.id]);
       }
     }
     for (const form of [
@@ -386,8 +386,25 @@ describe("LINE_NAME_KEYS", () => {
       ...OVERGROUND_SLOT.synonyms,
       ...OVERGROUND_SLOT.aliases,
     ]) {
-      derived.set(lineNameKey(form), OVERGROUND_MODE);
+      expect([form, keys.get(lineNameKey(form))]).toEqual([form, OVERGROUND_MODE]);
     }
-    expect<Record<string, string>>({ ...LINE_NAME_KEYS }).toEqual(Object.fromEntries(derived));
+  });
+
+  test.each<[string, string]>([
+    ["docklands light railway", "dlr"],
+    ["dlr", "dlr"],
+    ["tfl rail", "elizabeth"],
+    ["hammersmith and city", "hammersmith-city"],
+    ["waterloo city", "waterloo-city"],
+    ["london overground", "overground"],
+  ])("derives %p -> %p from the catalogue", (key, target) => {
+    expect<string | undefined>(lineNameKeys().get(key)).toBe(target);
+  });
+
+  test("holds no key that is not a form of the catalogue, and is derived once", () => {
+    expect(lineNameKeys().has("")).toBe(false);
+    expect(lineNameKeys().has("line")).toBe(false);
+    expect(lineNameKeys().has("london")).toBe(false);
+    expect(lineNameKeys()).toBe(lineNameKeys());
   });
 });
