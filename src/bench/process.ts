@@ -17,6 +17,10 @@ export interface CandidateProcess {
 export interface ProcessMemory {
   readonly peakKb: number;
   readonly rssKb: number;
+  /** RssAnon: heap and stacks, what the process itself allocated. */
+  readonly anonKb?: number | undefined;
+  /** RssFile: mapped file pages (the executable, libc); depends on how the page cache holds them. */
+  readonly fileKb?: number | undefined;
 }
 
 const TAIL_BYTES = 8_192;
@@ -69,7 +73,9 @@ export function parseProcessMemory(status: string): ProcessMemory | undefined {
   };
   const peakKb = field("VmHWM");
   const rssKb = field("VmRSS");
-  return peakKb === undefined || rssKb === undefined ? undefined : { peakKb, rssKb };
+  return peakKb === undefined || rssKb === undefined
+    ? undefined
+    : { peakKb, rssKb, anonKb: field("RssAnon"), fileKb: field("RssFile") };
 }
 
 /** What /proc/<pid>/io says: bytes fetched from the storage layer, bytes and calls through read(2). */
@@ -126,9 +132,12 @@ export function parseProcessFaults(stat: string): { readonly minor: number; read
 /**
  * Drops one file's pages from the page cache (GNU dd's `iflag=nocache count=0` is posix_fadvise
  * POSIX_FADV_DONTNEED over the whole file): the next start reads it from the disk, and nothing else
- * on the machine loses its cache. Pages a running process has mapped stay. Returns false when dd failed.
+ * on the machine loses its cache. Pages a running process has mapped stay, and so do dirty ones, so
+ * the file is synced first (a just-built executable is still being written back). Returns false
+ * when dd failed.
  */
 export function evictFromPageCache(path: string): boolean {
+  Bun.spawnSync(["sync", path], { stdout: "ignore", stderr: "ignore" });
   const result = Bun.spawnSync(["dd", `if=${path}`, "iflag=nocache", "count=0", "status=none"], {
     stdout: "ignore",
     stderr: "ignore",

@@ -44,6 +44,7 @@ export interface ProbeSample {
   readonly majorFaults: number | undefined;
   readonly minorFaults: number | undefined;
   readonly peakKb: number | undefined;
+  readonly anonKb: number | undefined;
   /** KiB of the executable's own pages mapped into the process. */
   readonly mappedKb: number | undefined;
   /** CPU time to the answer, ms: main thread, all threads. */
@@ -91,6 +92,7 @@ async function probeOnce(
       majorFaults: faults?.major,
       minorFaults: faults?.minor,
       peakKb: memory?.peakKb,
+      anonKb: memory?.anonKb,
       mappedKb,
       cpuMainMs: cpu === undefined ? undefined : cpu.mainNs / 1e6,
       cpuAllMs: cpu === undefined ? undefined : cpu.allNs / 1e6,
@@ -145,6 +147,12 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
     "cpu all ms",
   ];
   if (values["each"] === true) io.out(["executable", ...columns].join("\t"));
+  // Every executable in the same state first: read from the disk once (a just-written file sits in
+  // the page cache in large folios and maps several MiB more), then one unmeasured start each.
+  for (const path of paths) {
+    evictFromPageCache(path);
+    await probeOnce([...wrap, path], path, env, false);
+  }
   for (let run = 0; run < runs; run += 1) {
     // Alternate, rotated every round, so drift on the machine hits every executable alike.
     for (let index = 0; index < paths.length; index += 1) {
@@ -185,6 +193,7 @@ function cellsOf(sample: ProbeSample): (number | undefined)[] {
     sample.majorFaults,
     sample.minorFaults,
     sample.peakKb,
+    sample.anonKb,
     sample.mappedKb,
     sample.cpuMainMs,
     sample.cpuAllMs,
