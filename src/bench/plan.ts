@@ -406,7 +406,7 @@ export function formatBenchPlan(plan: BenchPlan): string {
     "phases:",
     `1. warm-cache starts: 1 unmeasured + ${settings.starts} per candidate (spawn → first GET /next → launch answered)`,
     plan.coldSkipped === undefined
-      ? `2. cold-cache starts: ${settings.coldStarts} per candidate, page cache dropped before each`
+      ? `2. cold-cache starts: ${settings.coldStarts} per candidate, the candidate's files evicted from the page cache before each`
       : `2. cold-cache starts: skipped (${plan.coldSkipped})`,
     `3. latency: ${settings.invocations} warm invocations per kind (${REQUEST_KINDS.join(", ")}) per candidate, ` +
       `${plan.latencyTurn} per turn; TfL uncached, plus the bootstrap with TfL's own max-age`,
