@@ -186,7 +186,13 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
       const response = await api.get(request.path, kyOptions);
       const body = call.body ?? new Uint8Array(0);
       return {
-        data: parseJsonBody((decoder ??= new TextDecoder()).decode(body), request.schema, operation, response.status, call.attempts),
+        data: parseJsonBody(
+          (decoder ??= new TextDecoder()).decode(body),
+          request.schema,
+          operation,
+          response.status,
+          call.attempts,
+        ),
         status: response.status,
         headers: response.headers,
         attempts: call.attempts,

