@@ -4,9 +4,10 @@
  * `--runs` times per variant (alternating); each start times its variant once, cold, as the first
  * status request of a fresh sandbox would run it, then warm:
  *
- * - `derived`: the key index derived from the catalogue by `lineNameKey` (plain string operations,
- *   the `isSpace` code points), as the skill does on its first lookup;
- * - `derived-regex`: the same index derived with the regular-expression definition of the key;
+ * - `derived`: the key index derived from the catalogue by `lineNameKey` (regular expressions), as
+ *   the skill does on its first lookup;
+ * - `derived-loop`: the same index derived with the hand-written character loop (`isSpace` code
+ *   points) that `lineNameKey` was before this measurement;
  * - `written-out`: the index as an object literal (generated here from the catalogue), the table
  *   `lines.ts` used to carry as a second copy of the catalogue.
  *
@@ -20,14 +21,14 @@ import { COMPILE_FLAGS } from "../tools/build/index.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const OUT_DIR = resolve(ROOT, "dist/bench/line-index");
-const VARIANTS = ["derived", "derived-regex", "written-out"] as const;
+const VARIANTS = ["derived", "derived-loop", "written-out"] as const;
 
 /** Printed by `--help`. */
 export const LINE_INDEX_USAGE = `Usage: bun run src/bench/line-index.ts [--runs N]
 
 Compiles one measuring executable with the bootstrap's flags and starts it N times (default 15) per
-variant of the line-name index (derived with lineNameKey, derived with the regular-expression
-key, written out as a literal), alternating; prints the cold cost of building the index and of
+variant of the line-name index (derived with lineNameKey, derived with the former hand-written
+character loop, written out as a literal), alternating; prints the cold cost of building the index and of
 the first lookup, and the warm cost per key.`;
 
 /** The measuring program: one variant per start, chosen by its first argument. */
@@ -36,23 +37,89 @@ export function measuringProgram(
   forms: readonly (readonly [string, string])[],
 ): string {
   return `import { deriveLineNameKeys, lineNameKey } from "../../../src/skill/lines.ts";
-// The regular-expression definition of the key, as test/skill/lines.test.ts keeps it.
-function regexKey(text) {
-  let key = text.toLowerCase().replace(/[’‘]/g, "'").replace(/&/g, " and ").replace(/[-_]/g, " ").replace(/\\s+/g, " ").trim();
-  key = key.replace(/^the\\s+/, "").replace(/(?:^|\\s+)line$/, "").trim();
-  if (/^[a-z](?:[.\\s]+[a-z])+\\.?$/.test(key) || /^(?:[a-z]\\.){2,}$/.test(key)) key = key.replace(/[.\\s]/g, "");
+// The hand-written character loop lines.ts used before the measurement (isSpace code points).
+/** \`\\s\` and \`String.prototype.trim\` whitespace: WhiteSpace and LineTerminator of ECMAScript. */
+function isSpace(code) {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+function isLetter(code) {
+  return code >= 0x61 && code <= 0x7a;
+}
+function isSpeltOut(key) {
+  let letters = 0;
+  let afterLetter = false;
+  let dotsAfterLast = 0;
+  let spacesAfterLast = 0;
+  for (let i = 0; i < key.length; i += 1) {
+    const code = key.charCodeAt(i);
+    if (isLetter(code)) {
+      if (afterLetter) return false;
+      letters += 1;
+      afterLetter = true;
+      dotsAfterLast = 0;
+      spacesAfterLast = 0;
+    } else if (code === 0x2e || code === 0x20) {
+      if (letters === 0) return false;
+      afterLetter = false;
+      if (code === 0x2e) dotsAfterLast += 1;
+      else spacesAfterLast += 1;
+    } else {
+      return false;
+    }
+  }
+  return letters >= 2 && spacesAfterLast === 0 && dotsAfterLast <= 1;
+}
+function loopKey(text) {
+  const lower = text.toLowerCase();
+  let key = "";
+  let pendingSpace = false;
+  for (let i = 0; i < lower.length; i += 1) {
+    const code = lower.charCodeAt(i);
+    let piece;
+    if (code === 0x2019 || code === 0x2018) piece = "'";
+    else if (code === 0x26) piece = " and ";
+    else if (code === 0x2d || code === 0x5f) piece = " ";
+    else if (isSpace(code)) piece = " ";
+    else piece = lower[i] ?? "";
+    for (let j = 0; j < piece.length; j += 1) {
+      const character = piece[j] ?? "";
+      if (character === " ") {
+        pendingSpace = true;
+      } else {
+        if (pendingSpace && key !== "") key += " ";
+        pendingSpace = false;
+        key += character;
+      }
+    }
+  }
+  if (key.startsWith("the ")) key = key.slice(4);
+  if (key === "line") key = "";
+  else if (key.endsWith(" line")) key = key.slice(0, -5);
+  if (isSpeltOut(key)) key = key.replaceAll(".", "").replaceAll(" ", "");
   return key;
 }
 const writtenOut = () => Object.freeze(${JSON.stringify(writtenOut)});
 const variant = process.argv[2];
-const key = variant === "derived-regex" ? regexKey : lineNameKey;
+const key = variant === "derived-loop" ? loopKey : lineNameKey;
 const slot = "the Hammersmith & City line";
 const cpu = () => { const used = process.cpuUsage(); return used.user + used.system; };
 let c0 = cpu();
 let t0 = performance.now();
-const index = variant === "written-out" ? writtenOut() : variant === "derived-regex" ? (() => {
+const index = variant === "written-out" ? writtenOut() : variant === "derived-loop" ? (() => {
   const keys = new Map();
-  for (const [form, target] of ${JSON.stringify(forms)}) keys.set(regexKey(form), target);
+  for (const [form, target] of ${JSON.stringify(forms)}) keys.set(loopKey(form), target);
   return keys;
 })() : deriveLineNameKeys();
 const buildUs = (performance.now() - t0) * 1000;

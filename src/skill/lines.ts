@@ -140,9 +140,10 @@ export function findLine(id: string): Line | undefined {
  * Reduces a spoken or written line name to a lookup key: lower case, curly apostrophes straight,
  * "&" read as "and", hyphens and underscores as spaces, whitespace collapsed, a leading "the" and a
  * trailing "line" dropped, spelt-out letters ("d. l. r.") joined up. Regular expressions, written
- * inside the function so that nothing is compiled before the first lookup: measured by `bun run
- * src/bench/line-index.ts`, they derive the catalogue's keys in less CPU time than a hand-written
- * character loop (about 1.9 against 3.2 ms, cold) and key a name faster when warm.
+ * inside the function so that nothing is compiled before the first lookup. A hand-written character
+ * loop (with its own table of whitespace code points) was measured against them by `bun run
+ * src/bench/line-index.ts`: deriving the catalogue's keys took the same CPU time within the noise,
+ * and warm keys were no faster, so the shorter definition stays.
  */
 export function lineNameKey(text: string): string {
   let key = text
@@ -185,8 +186,9 @@ export function deriveLineNameKeys(): ReadonlyMap<string, LineNameTarget> {
 
 /**
  * The catalogue's lookup keys, derived on the first lookup rather than at import: the launch answer
- * never names a line, and the derivation costs tens of microseconds once (`bun run
- * src/bench/line-index.ts` measures it against a written-out table).
+ * never names a line. `bun run src/bench/line-index.ts` measures the derivation against a
+ * written-out table: a few milliseconds of CPU once per sandbox, on its first line lookup, against a
+ * second copy of the catalogue to keep in step by hand.
  */
 export const lineNameKeys: () => ReadonlyMap<string, LineNameTarget> = (() => {
   let derived: ReadonlyMap<string, LineNameTarget> | undefined;
