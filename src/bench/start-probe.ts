@@ -33,6 +33,8 @@ Options:
   --runs N        starts (default 5)
   --cold          evict the executable from the page cache (posix_fadvise DONTNEED) before each start
   --env K=V       extra environment (repeatable), e.g. --env BUN_JSC_useFTLJIT=0
+  --status N      after the launch answer, N warm status requests (TfL answers no-cache); then
+                  VmHWM is read again and printed as "peak after N"
   --wrap "CMD"    run under CMD (split on spaces), e.g. --wrap "valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p"
   -h, --help      this text`;
 
@@ -50,6 +52,12 @@ export interface ProbeSample {
   /** CPU time to the answer, ms: main thread, all threads. */
   readonly cpuMainMs: number | undefined;
   readonly cpuAllMs: number | undefined;
+  /** VmHWM after the `--status` invocations, KiB. */
+  readonly peakAfterStatusKb: number | undefined;
+  /** Median wall time of the second half of the status requests, ms. */
+  readonly statusP50Ms: number | undefined;
+  /** CPU time of the whole process per status request, µs (all threads, JIT compiles included). */
+  readonly statusCpuUs: number | undefined;
 }
 
 const TIMEOUT_MS = 120_000;
@@ -59,13 +67,14 @@ async function probeOnce(
   executable: string,
   env: Record<string, string>,
   cold: boolean,
+  statusRequests = 0,
 ): Promise<ProbeSample> {
   const backends = startBenchBackends();
   const emulator = await startRuntimeApiEmulator({ record: false, timeoutMs: TIMEOUT_MS });
   try {
     const environment = functionEnvironment({ env } as unknown as Candidate, {
       runtimeApi: emulator.address,
-      backendUrl: backends.cached.url,
+      backendUrl: statusRequests > 0 ? backends.uncached.url : backends.cached.url,
       taskRoot: process.cwd(),
       path: process.env["PATH"] ?? "/usr/bin:/bin",
       skillId: LOCAL_SKILL_ID,
@@ -82,6 +91,23 @@ async function probeOnce(
     const faults = readProcessFaults(child.pid);
     const memory = readProcessMemory(child.pid);
     const mappedKb = readMappedFileKb(child.pid, executable);
+    const status = buildEvent("status", { line: "victoria" });
+    const times: number[] = [];
+    for (let done = 0; done < statusRequests; done += 1) {
+      const sent = performance.now();
+      const answer = await emulator.invoke(status);
+      times.push(performance.now() - sent);
+      if (answer.kind !== "response") throw new Error(`status request ${done + 1} ended in ${answer.kind}`);
+    }
+    const cpuAfter = readProcessCpu(child.pid);
+    const peakAfterStatusKb = statusRequests > 0 ? readProcessMemory(child.pid)?.peakKb : undefined;
+    // The second half only: the JIT tiers have settled by then.
+    const settled = times.slice(Math.floor(times.length / 2)).sort((a, b) => a - b);
+    const statusP50Ms = settled.length === 0 ? undefined : settled[Math.floor((settled.length - 1) / 2)];
+    const statusCpuUs =
+      statusRequests > 0 && cpu !== undefined && cpuAfter !== undefined
+        ? (cpuAfter.allNs - cpu.allNs) / 1000 / statusRequests
+        : undefined;
     child.kill("SIGTERM");
     await child.exited;
     if (outcome.kind !== "response") throw new Error(`the launch request ended in ${outcome.kind}`);
@@ -96,6 +122,9 @@ async function probeOnce(
       mappedKb,
       cpuMainMs: cpu === undefined ? undefined : cpu.mainNs / 1e6,
       cpuAllMs: cpu === undefined ? undefined : cpu.allNs / 1e6,
+      peakAfterStatusKb,
+      statusP50Ms,
+      statusCpuUs,
     };
   } finally {
     await emulator.stop();
@@ -115,6 +144,7 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
       env: { type: "string", multiple: true },
       wrap: { type: "string" },
       each: { type: "boolean" },
+      status: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -131,6 +161,8 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
     if (at <= 0) throw new UsageError(`--env wants K=V, not "${pair}"`);
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  const statusRequests = Number(values["status"] ?? "0");
+  if (!Number.isInteger(statusRequests) || statusRequests < 0) throw new UsageError("--status must be a whole number");
   const wrap = (values["wrap"] ?? "").split(" ").filter((part) => part !== "");
   const paths = positionals.map((name) => (name.includes("/") ? resolve(name) : (Bun.which(name) ?? name)));
   const samples = new Map<string, ProbeSample[]>(paths.map((path) => [path, []]));
@@ -142,9 +174,13 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
     "majflt",
     "minflt",
     "VmHWM KiB",
+    "RssAnon KiB",
     "mapped KiB",
     "cpu main ms",
     "cpu all ms",
+    "peak after status KiB",
+    "status p50 ms",
+    "CPU µs per status",
   ];
   if (values["each"] === true) io.out(["executable", ...columns].join("\t"));
   // Every executable in the same state first: read from the disk once (a just-written file sits in
@@ -157,7 +193,7 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
     // Alternate, rotated every round, so drift on the machine hits every executable alike.
     for (let index = 0; index < paths.length; index += 1) {
       const path = paths[(index + run) % paths.length] ?? "";
-      const sample = await probeOnce([...wrap, path], path, env, values["cold"] === true);
+      const sample = await probeOnce([...wrap, path], path, env, values["cold"] === true, statusRequests);
       samples.get(path)?.push(sample);
       if (values["each"] === true)
         io.out([path, ...cellsOf(sample).map((value) => value?.toFixed(2) ?? "-")].join("\t"));
@@ -197,6 +233,9 @@ function cellsOf(sample: ProbeSample): (number | undefined)[] {
     sample.mappedKb,
     sample.cpuMainMs,
     sample.cpuAllMs,
+    sample.peakAfterStatusKb,
+    sample.statusP50Ms,
+    sample.statusCpuUs,
   ];
 }
 
