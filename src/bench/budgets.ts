@@ -153,6 +153,7 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
     ["bootstrap-smol", "floor"],
     ["bootstrap-noftl", "floor"],
     ["bootstrap-noftl", "floor-noftl"],
+    ["bootstrap-nodfg", "floor"],
   ];
   const outcomes: BudgetOutcome[] = [];
   for (const [subject, floor] of pairs.filter(([a, b]) => has(a) && has(b))) {
@@ -179,7 +180,7 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
       ),
     );
   }
-  for (const subject of (["bootstrap-smol", "bootstrap-noftl"] as const).filter(has)) {
+  for (const subject of (["bootstrap-smol", "bootstrap-noftl", "bootstrap-nodfg"] as const).filter(has)) {
     const p50 = results.latency
       .find((latency) => latency.candidate === subject && latency.tfl === "uncached")
       ?.kinds.find((kind) => kind.kind === "status")?.ms?.p50;

@@ -35,6 +35,8 @@ Options:
   --env K=V       extra environment (repeatable), e.g. --env BUN_JSC_useFTLJIT=0
   --status N      after the launch answer, N warm status requests (TfL answers no-cache); then
                   VmHWM is read again and printed as "peak after N"
+  --tfl-cached    TfL answers with its recorded max-age, so repeated status requests are served
+                  from the skill's cache instead of calling TfL
   --wrap "CMD"    run under CMD (split on spaces), e.g. --wrap "valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p"
   -h, --help      this text`;
 
@@ -68,13 +70,14 @@ async function probeOnce(
   env: Record<string, string>,
   cold: boolean,
   statusRequests = 0,
+  tflCached = false,
 ): Promise<ProbeSample> {
   const backends = startBenchBackends();
   const emulator = await startRuntimeApiEmulator({ record: false, timeoutMs: TIMEOUT_MS });
   try {
     const environment = functionEnvironment({ env } as unknown as Candidate, {
       runtimeApi: emulator.address,
-      backendUrl: statusRequests > 0 ? backends.uncached.url : backends.cached.url,
+      backendUrl: statusRequests > 0 && !tflCached ? backends.uncached.url : backends.cached.url,
       taskRoot: process.cwd(),
       path: process.env["PATH"] ?? "/usr/bin:/bin",
       skillId: LOCAL_SKILL_ID,
@@ -145,6 +148,7 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
       wrap: { type: "string" },
       each: { type: "boolean" },
       status: { type: "string" },
+      "tfl-cached": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -193,7 +197,14 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
     // Alternate, rotated every round, so drift on the machine hits every executable alike.
     for (let index = 0; index < paths.length; index += 1) {
       const path = paths[(index + run) % paths.length] ?? "";
-      const sample = await probeOnce([...wrap, path], path, env, values["cold"] === true, statusRequests);
+      const sample = await probeOnce(
+        [...wrap, path],
+        path,
+        env,
+        values["cold"] === true,
+        statusRequests,
+        values["tfl-cached"] === true,
+      );
       samples.get(path)?.push(sample);
       if (values["each"] === true)
         io.out([path, ...cellsOf(sample).map((value) => value?.toFixed(2) ?? "-")].join("\t"));

@@ -126,6 +126,7 @@ describe("planBench", () => {
       ["bootstrap", ["dist/bench/exec/bootstrap/bootstrap"], {}],
       ["bootstrap-smol", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_OPTIONS: "--smol" }],
       ["bootstrap-noftl", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
+      ["bootstrap-nodfg", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useDFGJIT: "0" }],
       ["floor", ["dist/bench/exec/floor/bootstrap"], {}],
       ["floor-noftl", ["dist/bench/exec/floor/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
       ["floor-bare", ["dist/bench/exec/floor-bare/bootstrap"], {}],
@@ -141,6 +142,7 @@ describe("planBench", () => {
         bootstrap: 10_000,
         "bootstrap-smol": 10_000,
         "bootstrap-noftl": 10_000,
+        "bootstrap-nodfg": 10_000,
         floor: 10_000,
         "floor-noftl": 1_000,
         "floor-bare": 10_000,
@@ -202,6 +204,7 @@ describe("planBench", () => {
       ],
     });
     expect(plan.candidates.map((candidate) => candidate.argv[0])).toEqual([
+      "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
