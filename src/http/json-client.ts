@@ -5,7 +5,6 @@
  * valibot validation, and errors that never carry a URL, query string or header.
  */
 import type { Logger } from "./logger.ts";
-import ky, { isHTTPError, isNetworkError } from "ky";
 import type { KyInstance, Options as KyOptions } from "ky";
 import * as v from "valibot";
 import { BodyTooLargeError, cancelQuietly, readCappedBody } from "./body.ts";
@@ -83,6 +82,13 @@ export interface JsonClient {
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_ISSUES_IN_MESSAGE = 3;
 
+/**
+ * ky's module. It is imported on the first upstream call, never at start-up: evaluating it probes
+ * the platform (it builds a Request with a ReadableStream body, among others), which cost a cold
+ * start about 1 ms of the first launch answer, and a launch request never calls upstream.
+ */
+type Ky = typeof import("ky");
+
 /** Creates the ky instance for one upstream and returns its budgeted JSON GET. */
 export function createJsonClient(options: JsonClientOptions): JsonClient {
   const now = options.now ?? Date.now;
@@ -90,13 +96,16 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
   const policy = createRetryPolicy(options.retry);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const clientSecrets = options.secrets ?? [];
-  const decoder = new TextDecoder();
+  // Made on the first call like ky (below): a TextDecoder at init is one more native object and its
+  // code paged in before the first answer, which never needs it.
+  let decoder: TextDecoder | undefined;
 
   // Created on the first call, not at init: a launch request never calls upstream, and ky.create
   // measured ~0.25 ms of a cold start per client.
+  let ky: Ky | undefined;
   let api: KyInstance | undefined;
-  const createApi = (): KyInstance =>
-    ky.create({
+  const createApi = (loaded: Ky): KyInstance =>
+    loaded.default.create({
       prefix: options.baseUrl,
       // Bypassed: ky's `timeout` bounds each attempt, not the call; the budget's one AbortController
       // bounds every attempt, backoff and body read together (see getJson).
@@ -119,6 +128,7 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
     const secrets = request.secrets === undefined ? clientSecrets : [...clientSecrets, ...request.secrets];
     const budgetMs = request.budget.deadline - now();
     if (!(budgetMs > 0)) throw new BudgetExceededError(operation, 0, 0);
+    const loaded = (ky ??= await import("ky"));
 
     // One controller and one timer per call, covering every attempt, backoff and body read, and
     // cleared in `finally`. `AbortSignal.timeout` would outlive the call (measured over 10,000
@@ -173,7 +183,7 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
         shouldRetry: ({ error, retryCount }) => {
           if (controller.signal.aborted) return false;
           const remaining = request.budget.deadline - now();
-          const decision = planRetry(classifyFailure(error), retryCount, remaining, policy, now());
+          const decision = planRetry(classifyFailure(loaded, error), retryCount, remaining, policy, now());
           if (!decision.retry) {
             call.giveUpReason = decision.reason;
             return false;
@@ -191,14 +201,20 @@ export function createJsonClient(options: JsonClientOptions): JsonClient {
     if (span !== undefined) kyOptions.headers = { ...request.headers, traceparent: span.traceparent };
 
     try {
-      api ??= createApi();
+      api ??= createApi(loaded);
       const response = await api.get(request.path, kyOptions);
       const body = call.body ?? new Uint8Array(0);
-      const data = parseJsonBody(decoder.decode(body), request.schema, operation, response.status, call.attempts);
+      const data = parseJsonBody(
+        (decoder ??= new TextDecoder()).decode(body),
+        request.schema,
+        operation,
+        response.status,
+        call.attempts,
+      );
       span?.end(response.status, undefined);
       return { data, status: response.status, headers: response.headers, attempts: call.attempts };
     } catch (error) {
-      const failure = toClientError(error, {
+      const failure = toClientError(loaded, error, {
         operation,
         budgetMs,
         call,
@@ -224,11 +240,14 @@ interface CallState {
   body: Uint8Array | undefined;
 }
 
-function classifyFailure(error: Error): AttemptFailure {
-  if (isHTTPError(error)) {
+/** ky's type guards for its own errors. */
+type KyGuards = Pick<Ky, "isHTTPError" | "isNetworkError">;
+
+function classifyFailure(ky: KyGuards, error: Error): AttemptFailure {
+  if (ky.isHTTPError(error)) {
     return { kind: "status", status: error.response.status, retryAfter: error.response.headers.get("retry-after") };
   }
-  return isNetworkFailure(error) ? { kind: "network" } : { kind: "other" };
+  return isNetworkFailure(ky, error) ? { kind: "network" } : { kind: "other" };
 }
 
 /**
@@ -236,8 +255,8 @@ function classifyFailure(error: Error): AttemptFailure {
  * ECONNREFUSED or ECONNRESET, which ky's `isNetworkError` misses, so a refused connection would not be
  * retried. We recognise them here.
  */
-function isNetworkFailure(error: unknown): boolean {
-  if (isNetworkError(error)) return true;
+function isNetworkFailure(ky: KyGuards, error: unknown): boolean {
+  if (ky.isNetworkError(error)) return true;
   return error instanceof TypeError && typeof (error as { code?: unknown }).code === "string";
 }
 
@@ -286,7 +305,7 @@ interface ErrorContext {
   readonly maxBodyBytes: number;
 }
 
-function toClientError(error: unknown, context: ErrorContext): Error {
+function toClientError(ky: KyGuards, error: unknown, context: ErrorContext): Error {
   const { operation, call } = context;
   if (isClientError(error)) return error;
   if (context.aborted) return new BudgetExceededError(operation, context.budgetMs, call.attempts);
@@ -297,7 +316,7 @@ function toClientError(error: unknown, context: ErrorContext): Error {
     });
   }
   const after = call.attempts > 1 ? ` after ${call.attempts} attempts` : "";
-  if (isHTTPError(error)) {
+  if (ky.isHTTPError(error)) {
     const reason = call.giveUpReason === undefined ? "" : ` (${call.giveUpReason})`;
     return new UpstreamError(operation, `status ${error.response.status}${reason}${after}`, {
       status: error.response.status,
@@ -306,7 +325,7 @@ function toClientError(error: unknown, context: ErrorContext): Error {
   }
   const cause = sanitizeError(error, context.secrets);
   const code = (cause as { code?: unknown }).code;
-  const what = isNetworkFailure(error)
+  const what = isNetworkFailure(ky, error)
     ? `network error${typeof code === "string" ? ` ${code}` : ""}`
     : `unexpected ${cause.name}`;
   return new UpstreamError(operation, `${what}${after}`, { attempts: call.attempts, cause });

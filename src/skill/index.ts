@@ -20,6 +20,15 @@ export type { AlexaResponse } from "./response.ts";
 // Alexa's limits and the line catalogue, for the dev tools that check answers and publish the model.
 export { ALEXA_RESPONSE_BUDGET_BYTES } from "./response.ts";
 export { MAX_SSML_LENGTH } from "./speech/ssml.ts";
-export { DISRUPTION_MODES, LINES, OVERGROUND_MODE, OVERGROUND_SLOT, resolveLine, type LineId } from "./lines.ts";
+export {
+  deriveLineNameKeys,
+  DISRUPTION_MODES,
+  LINES,
+  lineNameKey,
+  OVERGROUND_MODE,
+  OVERGROUND_SLOT,
+  resolveLine,
+  type LineId,
+} from "./lines.ts";
 // Every word Alexa says, for the fuzzers' oracle that judges answers word by word.
 export { strings } from "./speech/strings.ts";

@@ -137,128 +137,63 @@ export function findLine(id: string): Line | undefined {
 }
 
 /**
- * `\s` whitespace (ECMAScript's WhiteSpace and LineTerminator). Measured with callgrind in a fresh
- * process: the first `/\s/` test costs about 0.3 M instructions, paid once by the first status request
- * (never at start-up), so no hand-written table of code points is kept.
- */
-const WHITESPACE = /\s/;
-
-function isSpace(character: string): boolean {
-  return WHITESPACE.test(character);
-}
-
-function isLetter(code: number): boolean {
-  return code >= 0x61 && code <= 0x7a;
-}
-
-/** "d. l. r.", "d l r", "d.l.r": single letters a-z separated by dots or spaces, one final dot allowed. */
-function isSpeltOut(key: string): boolean {
-  let letters = 0;
-  let afterLetter = false;
-  let dotsAfterLast = 0;
-  let spacesAfterLast = 0;
-  for (let i = 0; i < key.length; i += 1) {
-    const code = key.charCodeAt(i);
-    if (isLetter(code)) {
-      if (afterLetter) return false;
-      letters += 1;
-      afterLetter = true;
-      dotsAfterLast = 0;
-      spacesAfterLast = 0;
-    } else if (code === 0x2e || code === 0x20) {
-      if (letters === 0) return false;
-      afterLetter = false;
-      if (code === 0x2e) dotsAfterLast += 1;
-      else spacesAfterLast += 1;
-    } else {
-      return false;
-    }
-  }
-  return letters >= 2 && spacesAfterLast === 0 && dotsAfterLast <= 1;
-}
-
-/**
- * Reduces a spoken or written line name to a lookup key: lower case, "&" read as "and", hyphens as
- * spaces, whitespace collapsed, a leading "the" and a trailing "line" dropped, spelt-out letters
- * ("d. l. r.") joined up. Plain string operations: no regular expression to compile on the first request.
+ * Reduces a spoken or written line name to a lookup key: lower case, curly apostrophes straight,
+ * "&" read as "and", hyphens and underscores as spaces, whitespace collapsed, a leading "the" and a
+ * trailing "line" dropped, spelt-out letters ("d. l. r.") joined up. Regular expressions, written
+ * inside the function so that nothing is compiled before the first lookup. A hand-written character
+ * loop (with its own table of whitespace code points) was measured against them by `bun run
+ * src/dev/bench/line-index.ts`: deriving the catalogue's keys took the same CPU time within the noise,
+ * and warm keys were no faster, so the shorter definition stays.
  */
 export function lineNameKey(text: string): string {
-  const lower = text.toLowerCase();
-  let key = "";
-  let pendingSpace = false;
-  for (let i = 0; i < lower.length; i += 1) {
-    const code = lower.charCodeAt(i);
-    let piece: string;
-    if (code === 0x2019 || code === 0x2018) piece = "'";
-    else if (code === 0x26) piece = " and ";
-    else if (code === 0x2d || code === 0x5f) piece = " ";
-    else if (isSpace(lower[i] ?? "")) piece = " ";
-    else piece = lower[i] ?? "";
-    for (let j = 0; j < piece.length; j += 1) {
-      const character = piece[j] ?? "";
-      if (character === " ") {
-        pendingSpace = true;
-      } else {
-        if (pendingSpace && key !== "") key += " ";
-        pendingSpace = false;
-        key += character;
-      }
-    }
+  let key = text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/&/g, " and ")
+    .replace(/[-_]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  key = key
+    .replace(/^the\s+/, "")
+    .replace(/(?:^|\s+)line$/, "")
+    .trim();
+  if (/^[a-z](?:[.\s]+[a-z])+\.?$/.test(key) || /^(?:[a-z]\.){2,}$/.test(key)) {
+    key = key.replace(/[.\s]/g, "");
   }
-  if (key.startsWith("the ")) key = key.slice(4);
-  if (key === "line") key = "";
-  else if (key.endsWith(" line")) key = key.slice(0, -5);
-  if (isSpeltOut(key)) key = key.replaceAll(".", "").replaceAll(" ", "");
   return key;
 }
 
+/** What a lookup key names: a line, or the Overground as a whole. */
+export type LineNameTarget = LineId | typeof OVERGROUND_MODE;
+
 /**
- * Every lookup key of the catalogue and what it names, as `lineNameKey` derives it from LINES and
- * OVERGROUND_SLOT (later forms win). Written out so the import does no normalising at all: deriving it
- * at import measured about +5 M instructions with callgrind (median of five fresh `bun` processes
- * running the source: 15.7 M against 10.5 M), on the start path of every cold start. A test proves
- * this table equals the derivation, so the catalogue stays the single source of truth.
+ * Every lookup key of the catalogue and what it names, as `lineNameKey` derives it from every form
+ * of LINES and OVERGROUND_SLOT (id, name, slot value, synonyms, aliases; later forms win).
  */
-export const LINE_NAME_KEYS: Readonly<Record<string, LineId | typeof OVERGROUND_MODE>> = Object.freeze({
-  bakerloo: "bakerloo",
-  central: "central",
-  circle: "circle",
-  district: "district",
-  dlr: "dlr",
-  docklands: "dlr",
-  "docklands light railway": "dlr",
-  "docklands light rail": "dlr",
-  "docklands railway": "dlr",
-  "docklands rail": "dlr",
-  elizabeth: "elizabeth",
-  crossrail: "elizabeth",
-  liz: "elizabeth",
-  lizzie: "elizabeth",
-  lizzy: "elizabeth",
-  "tfl rail": "elizabeth",
-  "hammersmith city": "hammersmith-city",
-  "hammersmith and city": "hammersmith-city",
-  hammersmith: "hammersmith-city",
-  jubilee: "jubilee",
-  liberty: "liberty",
-  lioness: "lioness",
-  metropolitan: "metropolitan",
-  met: "metropolitan",
-  mildmay: "mildmay",
-  northern: "northern",
-  piccadilly: "piccadilly",
-  suffragette: "suffragette",
-  victoria: "victoria",
-  "waterloo city": "waterloo-city",
-  "waterloo and city": "waterloo-city",
-  waterloo: "waterloo-city",
-  city: "waterloo-city",
-  drain: "waterloo-city",
-  weaver: "weaver",
-  windrush: "windrush",
-  overground: "overground",
-  "london overground": "overground",
-});
+export function deriveLineNameKeys(): ReadonlyMap<string, LineNameTarget> {
+  const keys = new Map<string, LineNameTarget>();
+  for (const line of LINES) {
+    for (const form of [line.id, line.name, line.slotValue, ...line.synonyms, ...line.aliases]) {
+      keys.set(lineNameKey(form), line.id);
+    }
+  }
+  const overground = OVERGROUND_SLOT;
+  for (const form of [overground.id, overground.slotValue, ...overground.synonyms, ...overground.aliases]) {
+    keys.set(lineNameKey(form), OVERGROUND_MODE);
+  }
+  return keys;
+}
+
+/**
+ * The catalogue's lookup keys, derived on the first lookup rather than at import: the launch answer
+ * never names a line. `bun run src/dev/bench/line-index.ts` measures the derivation against a
+ * written-out table: a few milliseconds of CPU once per sandbox, on its first line lookup, against a
+ * second copy of the catalogue to keep in step by hand.
+ */
+export const lineNameKeys: () => ReadonlyMap<string, LineNameTarget> = (() => {
+  let derived: ReadonlyMap<string, LineNameTarget> | undefined;
+  return () => (derived ??= deriveLineNameKeys());
+})();
 
 const OVERGROUND_QUERY: LineQuery = Object.freeze({ kind: "overground" });
 
@@ -272,12 +207,11 @@ function resolveLineName(text: string | null | undefined): LineQuery | undefined
   if (typeof text !== "string") {
     return undefined;
   }
-  const key = lineNameKey(text);
-  if (!Object.hasOwn(LINE_NAME_KEYS, key)) {
+  const target = lineNameKeys().get(lineNameKey(text));
+  if (target === undefined) {
     return undefined;
   }
-  const target = LINE_NAME_KEYS[key];
-  return target === OVERGROUND_MODE ? OVERGROUND_QUERY : LINE_QUERIES.get(target ?? "");
+  return target === OVERGROUND_MODE ? OVERGROUND_QUERY : LINE_QUERIES.get(target);
 }
 
 function field(value: unknown, key: string): unknown {

@@ -24,7 +24,9 @@ export const LAMBDA_ZIP_LIMIT_BYTES = 52_428_800;
  * Profiles of the bytecode a launch request, then every kind of request, uses (most common first),
  * relative to the project root; `bun run src/dev/bench/record-order.ts` records them again. Bun lays that
  * bytecode out first, so the bootstrap reads less of itself to the first answer (~1.5 ms of ~10 ms
- * measured). Hashes, not source; a stale profile still applies to the functions that did not change.
+ * measured). Hashes, not source: a function changed since the recording silently falls out of the
+ * laid-out block, so `test/dev/bench/record-order.e2e.test.ts` (or `record-order.ts --check`) fails
+ * when a profile no longer matches the build, naming the one command that re-records them.
  */
 export const BYTECODE_ORDER_FILES: readonly string[] = [
   "src/dev/build/bytecode-order/launch.order",

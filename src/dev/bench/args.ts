@@ -17,8 +17,9 @@ Run \`bun run build\` first.
 
 Options:
   --starts N        warm-cache starts per candidate (default 20)
-  --cold-starts N   cold-cache starts per candidate, when the page cache can be dropped
-                    (root and /proc/sys/vm/drop_caches; default: as --starts, 0 skips)
+  --cold-starts N   cold-cache starts per candidate, each after evicting the candidate's files
+                    from the page cache (needs root, which also drops the whole cache once after
+                    copying the candidates; default: as --starts, 0 skips)
   --invocations N   warm invocations per request kind for the latency table (default 1000)
   --soak N          status invocations for the memory trend of the bootstrap and the floors
                     (default 10000; the others stop at 1000)

@@ -154,6 +154,7 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
     ["bootstrap-noftl", "floor"],
     ["bootstrap-noftl", "floor-noftl"],
     ["bootstrap-traced", "floor"],
+    ["bootstrap-nodfg", "floor"],
   ];
   const outcomes: BudgetOutcome[] = [];
   for (const [subject, floor] of pairs.filter(([a, b]) => has(a) && has(b))) {
@@ -180,7 +181,9 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
       ),
     );
   }
-  for (const subject of (["bootstrap-smol", "bootstrap-noftl", "bootstrap-traced"] as const).filter(has)) {
+  for (const subject of (["bootstrap-smol", "bootstrap-noftl", "bootstrap-nodfg", "bootstrap-traced"] as const).filter(
+    has,
+  )) {
     const p50 = results.latency
       .find((latency) => latency.candidate === subject && latency.tfl === "uncached")
       ?.kinds.find((kind) => kind.kind === "status")?.ms?.p50;

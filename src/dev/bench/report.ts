@@ -41,6 +41,13 @@ export function renderReport(
   const sections = [
     "## Benchmark",
     describeRun(results),
+    "### Headline: process start → first answer, cold and warm cache",
+    headlineTable(results),
+    results.coldSkipped === undefined
+      ? "Cold cache: the candidate's executable is evicted from the page cache (posix_fadvise DONTNEED) before every start, so it is read from the disk as in a Lambda cold start. " +
+        "Read from disk: `read_bytes` of /proc/<pid>/io when the answer arrives, the kernel's read-ahead around each page fault included (this machine reads ahead " +
+        "several MiB per fault, so it approaches the executable's size); page faults from /proc/<pid>/stat."
+      : `Cold cache: skipped (${results.coldSkipped}).`,
     "### Candidates",
     markdownTable(
       ["candidate", "what it is", "executable bytes"],
@@ -53,9 +60,6 @@ export function renderReport(
     ),
     "### Start: process start → first `GET /next` (init) → first launch answered",
     startTable(results),
-    results.coldSkipped === undefined
-      ? "Cold cache: `sync` and `echo 3 > /proc/sys/vm/drop_caches` before every start, so the executable is read from disk as in a Lambda cold start."
-      : `Cold cache: skipped (${results.coldSkipped}).`,
     "### Warm invocation latency",
     latencyTable(results),
     "### Memory: peak RSS (VmHWM) over warm status invocations in a fresh process",
@@ -101,6 +105,50 @@ function describeRun(results: BenchResults): string {
       `a ${formatBytes(settings.soakInvocations)}-invocation memory soak. Candidates alternate (rotated every round); ` +
       "TfL and the skill API answer from recordings on 127.0.0.1; the Runtime API is our emulator in the bench process.",
   ].join("\n");
+}
+
+/** The bootstrap and both floors: the figures a Lambda user feels first. */
+function headlineTable(results: BenchResults): string {
+  const cold = new Map(results.coldStarts.map((start) => [start.candidate, start]));
+  const warm = new Map(results.warmStarts.map((start) => [start.candidate, start]));
+  const ids: CandidateId[] = ["bootstrap", ...FLOOR_IDS];
+  const floorCold = cold.get("floor")?.firstAnswerMs?.p50;
+  const floorWarm = warm.get("floor")?.firstAnswerMs?.p50;
+  const rows = ids
+    .filter((id) => warm.has(id))
+    .map((id) => {
+      const coldStart = cold.get(id);
+      const warmStart = warm.get(id);
+      return [
+        labelOf(results.candidates, id),
+        msCell(coldStart?.firstAnswerMs?.p50),
+        msCell(coldStart?.firstAnswerMs?.p95),
+        coldStart?.firstAnswerReadBytes === undefined ? "–" : formatBytes(coldStart.firstAnswerReadBytes),
+        countCell(coldStart?.firstAnswerMajorFaults),
+        msCell(warmStart?.firstAnswerMs?.p50),
+        countCell(warmStart?.firstAnswerMinorFaults),
+        ratioCell(ratio(coldStart?.firstAnswerMs?.p50, floorCold)),
+        ratioCell(ratio(warmStart?.firstAnswerMs?.p50, floorWarm)),
+      ];
+    });
+  return markdownTable(
+    [
+      "candidate",
+      "cold first answer p50",
+      "cold p95",
+      "bytes read from disk until the first answer (cold)",
+      "major faults (cold)",
+      "warm first answer p50",
+      "minor faults (warm)",
+      "× floor, cold",
+      "× floor, warm",
+    ],
+    rows,
+  );
+}
+
+function countCell(value: number | undefined): string {
+  return value === undefined ? "–" : formatBytes(Math.round(value));
 }
 
 function startTable(results: BenchResults): string {

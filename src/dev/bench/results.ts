@@ -34,6 +34,16 @@ export interface StartResult {
   readonly firstAnswerMs: Percentiles | undefined;
   /** Peak RSS (VmHWM) right after the first answer, median over the starts, KiB. */
   readonly firstAnswerPeakKb: number | undefined;
+  /**
+   * Bytes the process caused to be read from the disk until the first answer (`read_bytes` of
+   * /proc/<pid>/io, page faults on the executable and the kernel's read-ahead around them included),
+   * median over the starts. Zero in a warm cache; the cold-cache figure is the one that matters.
+   */
+  readonly firstAnswerReadBytes?: number | undefined;
+  /** Major page faults (served from the disk) until the first answer, median. */
+  readonly firstAnswerMajorFaults?: number | undefined;
+  /** Minor page faults (served from memory) until the first answer, median. */
+  readonly firstAnswerMinorFaults?: number | undefined;
   readonly failures: number;
 }
 

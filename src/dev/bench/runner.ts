@@ -34,7 +34,7 @@ import {
   type RequestKind,
 } from "./plan.ts";
 import { spawnMeasured, type MeasuredProcess } from "../base/bootstrap-process.ts";
-import { readProcessMemory } from "../base/process.ts";
+import { evictFromPageCache, readProcessFaults, readProcessIo, readProcessMemory } from "../base/process.ts";
 import type {
   BenchResults,
   BuildResult,
@@ -343,8 +343,10 @@ async function startSandbox(
   }
   const argv = candidate.argv.map((part, index) => (index === 0 && !part.includes("/") ? part : context.at(part)));
   if (dropCaches) {
-    Bun.spawnSync(["sync"]);
-    writeFileSync(DROP_CACHES, "3\n");
+    // Only the candidate's own files (its executable; node's script too) leave the page cache, with
+    // posix_fadvise: the start reads them from the disk as a Lambda cold start does, while the rest
+    // of the machine (and the libc every candidate shares) keeps its cache.
+    for (const path of argv) if (path.startsWith("/")) evictFromPageCache(path);
   }
   const started = performance.now();
   let child: MeasuredProcess;
@@ -430,10 +432,7 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
     ? plan.candidates.filter((candidate) => candidate.noColdStart === undefined)
     : plan.candidates;
   const rounds = cold ? plan.settings.coldStarts : plan.settings.starts;
-  const samples = new Map<
-    CandidateId,
-    { init: number[]; first: number[]; peak: number[]; failures: number; lastError?: string }
-  >(candidates.map((candidate) => [candidate.id, { init: [], first: [], peak: [], failures: 0 }]));
+  const samples = new Map<CandidateId, StartSamples>(candidates.map((candidate) => [candidate.id, emptySamples()]));
   const launch = buildEvent("launch");
   const phase = cold ? "cold-cache starts" : "warm-cache starts";
   // Warm cache: one unmeasured start each first, so every executable is in the page cache.
@@ -451,10 +450,18 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
               `${candidate.label}: the launch request failed\n${sandbox.process.outputTail().trim()}`,
             );
           if (round >= 0) {
+            // Read at once: the process is parked in GET /next and reads nothing more until killed.
+            const io = readProcessIo(sandbox.process.pid);
+            const faults = readProcessFaults(sandbox.process.pid);
+            const memory = readProcessMemory(sandbox.process.pid);
             sample.init.push(sandbox.initMs);
             sample.first.push(first);
-            const memory = readProcessMemory(sandbox.process.pid);
             if (memory !== undefined) sample.peak.push(memory.peakKb);
+            if (io !== undefined) sample.readBytes.push(io.readBytes);
+            if (faults !== undefined) {
+              sample.majorFaults.push(faults.major);
+              sample.minorFaults.push(faults.minor);
+            }
           }
         } finally {
           await stopSandbox(sandbox);
@@ -467,7 +474,7 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
     if (round >= 0 && (round + 1) % 5 === 0) deps.log(`${phase}: ${round + 1}/${rounds}`);
   }
   return candidates.map((candidate): StartResult => {
-    const sample = samples.get(candidate.id) ?? { init: [], first: [], peak: [], failures: 0 };
+    const sample = samples.get(candidate.id) ?? emptySamples();
     if (sample.lastError !== undefined) {
       context.notes.push(
         `${phase}, ${candidate.label}: ${sample.failures} failed; last error: ${oneLine(sample.lastError)}`,
@@ -478,9 +485,27 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
       initMs: describeSample(sample.init),
       firstAnswerMs: describeSample(sample.first),
       firstAnswerPeakKb: describeSample(sample.peak)?.p50,
+      firstAnswerReadBytes: median(sample.readBytes),
+      firstAnswerMajorFaults: median(sample.majorFaults),
+      firstAnswerMinorFaults: median(sample.minorFaults),
       failures: sample.failures,
     };
   });
+}
+
+interface StartSamples {
+  readonly init: number[];
+  readonly first: number[];
+  readonly peak: number[];
+  readonly readBytes: number[];
+  readonly majorFaults: number[];
+  readonly minorFaults: number[];
+  failures: number;
+  lastError?: string;
+}
+
+function emptySamples(): StartSamples {
+  return { init: [], first: [], peak: [], readBytes: [], majorFaults: [], minorFaults: [], failures: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ const SAINTS = [
 ].join("|");
 
 type Rule = readonly [
-  pattern: RegExp,
+  /** A function when the pattern is compiled on first use (see `compiledOnFirstUse`). */
+  pattern: RegExp | (() => RegExp),
   replacement: string | ((match: string, ...groups: string[]) => string),
   /**
    * Exact pre-check: false only when the pattern cannot match `text`, so the regular expression is
@@ -81,6 +82,16 @@ const DIRECTIONS: Readonly<Record<string, string>> = {
   w: "westbound",
 };
 
+/**
+ * A pattern built from a string, compiled when a text first needs it: building the saints pattern
+ * (some fifty alternatives) at import was the costliest line of the module on a cold start, and
+ * the launch answer never contains "St".
+ */
+function compiledOnFirstUse(source: string, flags: string): () => RegExp {
+  let compiled: RegExp | undefined;
+  return () => (compiled ??= new RegExp(source, flags));
+}
+
 /** Applied in order to the text between addresses (README, Decisions D6). */
 const RULES: readonly Rule[] = [
   // Spell the DLR out; a full stop straight after it is absorbed so "the DLR." never says "D.L.R..".
@@ -94,7 +105,7 @@ const RULES: readonly Rule[] = [
   ],
   // Saints stay saints: "St Pancras", "St. John's Wood", "St James's Park".
   [
-    new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"),
+    compiledOnFirstUse(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"),
     "Saint",
     (text) => text.includes("St"),
   ],
@@ -118,10 +129,11 @@ const RULES: readonly Rule[] = [
 
 function applyRules(text: string): string {
   let result = text;
-  for (const [pattern, replacement, mayMatch] of RULES) {
+  for (const [rule, replacement, mayMatch] of RULES) {
     if (!mayMatch(result)) {
       continue;
     }
+    const pattern = typeof rule === "function" ? rule() : rule;
     result =
       typeof replacement === "string"
         ? result.replace(pattern, replacement)

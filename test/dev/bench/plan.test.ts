@@ -127,6 +127,7 @@ describe("planBench", () => {
       ["bootstrap-smol", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_OPTIONS: "--smol" }],
       ["bootstrap-noftl", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
       ["bootstrap-traced", ["dist/bench/exec/bootstrap/bootstrap"], { OTEL_EXPORTER_OTLP_ENDPOINT: "$OTLP_RECEIVER" }],
+      ["bootstrap-nodfg", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useDFGJIT: "0" }],
       ["floor", ["dist/bench/exec/floor/bootstrap"], {}],
       ["floor-noftl", ["dist/bench/exec/floor/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
       ["floor-bare", ["dist/bench/exec/floor-bare/bootstrap"], {}],
@@ -143,6 +144,7 @@ describe("planBench", () => {
         "bootstrap-smol": 10_000,
         "bootstrap-noftl": 10_000,
         "bootstrap-traced": 1_000,
+        "bootstrap-nodfg": 10_000,
         floor: 10_000,
         "floor-noftl": 1_000,
         "floor-bare": 10_000,
@@ -204,6 +206,7 @@ describe("planBench", () => {
       ],
     });
     expect(plan.candidates.map((candidate) => candidate.argv[0])).toEqual([
+      "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",

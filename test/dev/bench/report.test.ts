@@ -46,8 +46,24 @@ test("names the cold-cache method, or why it was skipped", () => {
   const skipped = renderReport(results, []);
   expect(skipped).toContain("Cold cache: skipped (not root: dropping the page cache needs root).");
   const cold = renderReport({ ...results, coldSkipped: undefined, coldStarts: results.warmStarts }, []);
-  expect(cold).toContain("echo 3 > /proc/sys/vm/drop_caches");
+  expect(cold).toContain("evicted from the page cache (posix_fadvise DONTNEED) before every start");
   expect(cold).toContain("| cold init p50 |");
+});
+
+test("heads the report with cold and warm first answers, bytes read and faults for the bootstrap and both floors", () => {
+  const coldStarts = results.warmStarts.map((start) => ({
+    ...start,
+    firstAnswerReadBytes: start.candidate === "bootstrap" ? 103_591_936 : 103_174_144,
+    firstAnswerMajorFaults: start.candidate === "bootstrap" ? 36 : 33,
+  }));
+  const report = renderReport({ ...results, coldSkipped: undefined, coldStarts }, []);
+  const headline = report.slice(report.indexOf("### Headline"), report.indexOf("### Candidates"));
+  const rows = headline.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| ---"));
+  expect(rows.map((row) => row.split(" | ")[0])).toEqual(["| candidate", "| bootstrap", "| floor", "| bare floor"]);
+  expect(rows[1]).toContain("| 103,591,936 | 36 |");
+  expect(rows[2]).toContain("| 103,174,144 | 33 |");
+  expect(rows[2]).toContain("| 1.00× | 1.00× |");
+  expect(headline).toContain("read_bytes");
 });
 
 test("marks a quick run as not for the README", () => {
