@@ -337,7 +337,9 @@ export function servedLines(
   return ids.map((id, index) => {
     const name = nameOf(id);
     const status = answer.statuses[index % answer.statuses.length]!;
-    return { id, name, modeName: "tube", lineStatuses: [renderStatus(status, name)] };
+    // TfL names each line's mode; an id outside the catalogue is served as a Tube line.
+    const modeName = LINES.find((line) => line.id === id)?.mode ?? "tube";
+    return { id, name, modeName, lineStatuses: [renderStatus(status, name)] };
   });
 }
 
