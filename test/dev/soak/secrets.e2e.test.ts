@@ -193,7 +193,10 @@ describe("no secret in any output", () => {
           withMarkers(setAt(baseEvent("commute"), ["request", "intent"], SECRET_MARKERS.accessToken)),
           "Function.InvalidRequest",
         ],
-        [setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }), "Function.InvalidRequest"],
+        [
+          setAt(baseEvent("launch"), ["request", "type"], { token: SECRET_MARKERS.accessToken }),
+          "Function.InvalidRequest",
+        ],
         [
           withMarkers(
             setAt(
