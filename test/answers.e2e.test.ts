@@ -13,6 +13,7 @@ import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulato
 import { buildEvent, LOCAL_SKILL_ID, type EventKind, type EventOptions } from "../src/dev/base/events.ts";
 import { startFakeBackends, type FakeBackends, type RecordedLine } from "../src/dev/base/fake-backends.ts";
 import { DIST, skipReason } from "./dev/helpers/builds.ts";
+import { startRunnable, stopServed } from "./dev/helpers/served-binaries.ts";
 
 const ARCHS: readonly Arch[] = ["x86_64", "arm64"];
 const FIXED_ID = "00000000-0000-4000-8000-000000000000";
@@ -131,17 +132,11 @@ beforeAll(async () => {
     disruptionsByMode: {},
     preferencesByToken: recorded.preferencesByToken,
   });
-  for (const arch of ARCHS) {
-    if (skipReason(arch, "answers end-to-end") === undefined) runs.set(arch, await askEach(arch));
-  }
+  await startRunnable(runs, ARCHS, "answers end-to-end", askEach);
 }, 60_000);
 
 afterAll(async () => {
-  for (const run of runs.values()) {
-    run.process.kill();
-    await run.process.exited;
-    await run.emulator.stop();
-  }
+  await stopServed(runs.values());
   await backends.stop();
 });
 

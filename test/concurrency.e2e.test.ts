@@ -15,6 +15,7 @@ import { startRuntimeApiEmulator, type InvocationOutcome, type RuntimeApiEmulato
 import { buildEvent, LOCAL_SKILL_ID } from "../src/dev/base/events.ts";
 import { RECORDED_ACCESS_TOKEN, startFakeBackends, type FakeBackends } from "../src/dev/base/fake-backends.ts";
 import { DIST, skipReason } from "./dev/helpers/builds.ts";
+import { startRunnable, stopServed } from "./dev/helpers/served-binaries.ts";
 
 const ARCHS: readonly LambdaArch[] = ["x86_64", "arm64"];
 const CONCURRENCY = 8;
@@ -160,17 +161,11 @@ async function serve(arch: LambdaArch): Promise<Run> {
 
 beforeAll(async () => {
   backends = startFakeBackends();
-  for (const arch of ARCHS) {
-    if (skipReason(arch, "concurrency end-to-end") === undefined) runs.set(arch, await serve(arch));
-  }
+  await startRunnable(runs, ARCHS, "concurrency end-to-end", serve);
 }, 240_000);
 
 afterAll(async () => {
-  for (const run of runs.values()) {
-    run.process.kill();
-    await run.process.exited;
-    await run.emulator.stop();
-  }
+  await stopServed(runs.values());
   await backends.stop();
 });
 

@@ -23,6 +23,7 @@ import { answerFromRecordings, type Recordings } from "../src/dev/base/fake-back
 import { strings } from "../src/skill/speech/strings.ts";
 import backendAnswers from "./fixtures/e2e/backends.json" with { type: "json" };
 import { DIST, skipReason } from "./dev/helpers/builds.ts";
+import { startRunnable, stopServed } from "./dev/helpers/served-binaries.ts";
 
 const ARCHS: readonly Arch[] = ["x86_64", "arm64"];
 const FIXED_ID = "00000000-0000-4000-8000-000000000000";
@@ -409,17 +410,11 @@ async function serveSequence(arch: Arch): Promise<Run> {
 
 beforeAll(async () => {
   backends = startBackends();
-  for (const arch of ARCHS) {
-    if (skipReason(arch, "bootstrap end-to-end") === undefined) runs.set(arch, await serveSequence(arch));
-  }
+  await startRunnable(runs, ARCHS, "bootstrap end-to-end", serveSequence);
 }, 60_000);
 
 afterAll(async () => {
-  for (const run of runs.values()) {
-    run.process.kill();
-    await run.process.exited;
-    await run.emulator.stop();
-  }
+  await stopServed(runs.values());
   await backends.stop();
 });
 

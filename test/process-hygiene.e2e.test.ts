@@ -8,19 +8,19 @@
  * a test-only entry compiled here (the shipped build compiles src/main.ts alone).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnBootstrap, type BootstrapProcess } from "../src/dev/base/bootstrap-process.ts";
+import { spawnBootstrap } from "../src/dev/base/bootstrap-process.ts";
 import type { Arch as LambdaArch } from "../src/dev/base/arch.ts";
 import { binaryPath } from "../src/dev/base/builds.ts";
-import { startRuntimeApiEmulator, type RuntimeApiEmulator } from "../src/dev/base/emulator.ts";
+import { startRuntimeApiEmulator } from "../src/dev/base/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID } from "../src/dev/base/events.ts";
 import { startFakeBackends, type FakeBackends } from "../src/dev/base/fake-backends.ts";
 import { DIST, skipReason } from "./dev/helpers/builds.ts";
+import { compileTestEntry, stopServed, type ServedBinary } from "./dev/helpers/served-binaries.ts";
 
 const ARCHS: readonly LambdaArch[] = ["x86_64", "arm64"];
-const TARGETS: Record<LambdaArch, string> = { x86_64: "bun-linux-x64", arm64: "bun-linux-arm64" };
 const UNCAUGHT_ENTRY = join(import.meta.dir, "../src/dev/base/uncaught-runtime.ts");
 const TFL_APP_KEY = "hygiene-marker-app-key-93e1";
 const MAX_LOGGED_STRING_LENGTH = 256;
@@ -28,7 +28,7 @@ const MAX_LOGGED_STRING_LENGTH = 256;
 let backends: FakeBackends;
 let workDir = "";
 const uncaughtBinaries = new Map<LambdaArch, string>();
-const cleanup: Array<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> = [];
+const cleanup: ServedBinary[] = [];
 
 function functionEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -46,34 +46,12 @@ async function start(
   binary: string,
   env: Record<string, string>,
   emulatorOptions: { invocationIds?: boolean; managedInstances?: boolean } = {},
-): Promise<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> {
+): Promise<ServedBinary> {
   const emulator = await startRuntimeApiEmulator({ timeoutMs: 20_000, ...emulatorOptions });
   const process = spawnBootstrap({ binary, arch, runtimeApi: emulator.address, env });
   const started = { process, emulator };
   cleanup.push(started);
   return started;
-}
-
-function compileUncaught(arch: LambdaArch): string {
-  const outfile = join(workDir, arch, "bootstrap");
-  mkdirSync(join(workDir, arch));
-  const build = Bun.spawnSync(
-    [
-      process.execPath,
-      "build",
-      UNCAUGHT_ENTRY,
-      "--compile",
-      "--minify",
-      `--target=${TARGETS[arch]}`,
-      "--outfile",
-      outfile,
-      "--no-compile-autoload-dotenv",
-      "--no-compile-autoload-bunfig",
-    ],
-    { stdout: "pipe", stderr: "pipe" },
-  );
-  if (build.exitCode !== 0) throw new Error(`compiling ${UNCAUGHT_ENTRY} for ${arch} failed: ${build.stderr}`);
-  return outfile;
 }
 
 function lines(output: string): Array<Record<string, unknown>> {
@@ -87,16 +65,13 @@ beforeAll(() => {
   backends = startFakeBackends();
   workDir = mkdtempSync(join(tmpdir(), "uncaught-runtime-"));
   for (const arch of ARCHS) {
-    if (skipReason(arch, "process hygiene end-to-end") === undefined) uncaughtBinaries.set(arch, compileUncaught(arch));
+    if (skipReason(arch, "process hygiene end-to-end") === undefined)
+      uncaughtBinaries.set(arch, compileTestEntry(UNCAUGHT_ENTRY, arch, workDir, { minify: true }));
   }
 }, 60_000);
 
 afterAll(async () => {
-  for (const { process: child, emulator } of cleanup) {
-    child.kill("SIGKILL");
-    await child.exited;
-    await emulator.stop();
-  }
+  await stopServed(cleanup, "SIGKILL");
   await backends.stop();
   if (workDir !== "") rmSync(workDir, { recursive: true, force: true });
 });

@@ -16,7 +16,7 @@ import {
   status,
   text,
 } from "../helpers/http-server.ts";
-import type { FakeHttpServer } from "../helpers/http-server.ts";
+import type { FakeHttpServer, FakeStep } from "../helpers/http-server.ts";
 import { errorSurface } from "../helpers/capture-log.ts";
 
 const KEY_MARKER = "KEY-MARKER-4c1e9b7d";
@@ -409,8 +409,15 @@ describe("tracing hooks", () => {
     expect(server.requests[0]?.headers["authorization"]).toBe("Bearer t");
   });
 
-  test("a failed call ends its span with the status and the error", async () => {
-    server.route("GET", "/x", status(404));
+  test.each<[title: string, answer: FakeStep, ended: [number, string]]>([
+    ["a failed call ends its span with the status and the error", status(404), [404, "UpstreamError"]],
+    [
+      "an answer that fails validation ends its span with the schema error",
+      json({ not: "a list" }),
+      [200, "UpstreamSchemaError"],
+    ],
+  ])("%s", async (_title, answer, ended) => {
+    server.route("GET", "/x", answer);
     const trace = recordingTrace();
     await failure(
       client().getJson({
@@ -420,20 +427,6 @@ describe("tracing hooks", () => {
         budget: { deadline: Date.now() + 1_500, trace },
       }),
     );
-    expect(trace.spans[0]?.ended).toEqual([[404, "UpstreamError"]]);
-  });
-
-  test("an answer that fails validation ends its span with the schema error", async () => {
-    server.route("GET", "/x", json({ not: "a list" }));
-    const trace = recordingTrace();
-    await failure(
-      client().getJson({
-        path: "x",
-        operation: "GET x",
-        schema: ItemsSchema,
-        budget: { deadline: Date.now() + 1_500, trace },
-      }),
-    );
-    expect(trace.spans[0]?.ended).toEqual([[200, "UpstreamSchemaError"]]);
+    expect(trace.spans[0]?.ended).toEqual([ended]);
   });
 });

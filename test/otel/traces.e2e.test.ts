@@ -5,7 +5,7 @@
  * API receive a traceparent naming their client span. Off (no endpoint, or OTEL_SDK_DISABLED=true)
  * nothing is sent and no traceparent leaves the function; a failing receiver never fails an answer.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect } from "bun:test";
 import type { Arch as LambdaArch } from "../../src/dev/base/arch.ts";
 import {
   attributesOf,
@@ -14,24 +14,21 @@ import {
   type ReceivedSpan,
 } from "../../src/dev/base/fake-otlp-receiver.ts";
 import { startReliabilityBackends, type ReliabilityBackends } from "../../src/dev/soak/backends.ts";
-import { cannotRun, functionEnv, outputOf, startFunction } from "../../src/dev/soak/binary.ts";
+import { functionEnv, outputOf, startFunction } from "../../src/dev/soak/binary.ts";
 import { baseEvent, RELIABILITY_SKILL_ID, TOKENS } from "../../src/dev/soak/events.ts";
 import { setAt, type Json } from "../../src/dev/soak/json-tree.ts";
+import { testIfRunnable } from "../dev/helpers/builds.ts";
+import { stopAfterAll } from "../helpers/stop-after-all.ts";
 
 const XRAY_TRACE = "5759e988bd862e3fe1be46a994272793";
 const XRAY_PARENT = "53995c3f42cd8ad8";
 const TRACE_HEADER = `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${XRAY_PARENT};Sampled=1`;
 const OTLP_KEY = "otlp-header-key-marker-61d0";
 
-const stoppers: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  await Promise.all(stoppers.map((stop) => stop()));
-});
+const stopLater = stopAfterAll();
 
 function runnable(arch: LambdaArch) {
-  const reason = cannotRun(arch);
-  if (reason !== undefined) console.log(`trace e2e tests on ${arch} skipped: ${reason}`);
-  return reason === undefined ? test : test.skip;
+  return testIfRunnable(arch, "trace e2e tests");
 }
 
 function commuteEvent(): Json {
@@ -42,9 +39,9 @@ function commuteEvent(): Json {
 
 async function tracedFunction(arch: LambdaArch, extra: Record<string, string> = {}) {
   const otlp: FakeOtlpReceiver = startFakeOtlpReceiver();
-  stoppers.push(otlp.stop);
+  stopLater(otlp.stop);
   const backends: ReliabilityBackends = startReliabilityBackends();
-  stoppers.push(backends.stop);
+  stopLater(backends.stop);
   const fn = await startFunction({
     arch,
     backends,
@@ -58,7 +55,7 @@ async function tracedFunction(arch: LambdaArch, extra: Record<string, string> = 
       ...extra,
     }),
   });
-  stoppers.push(fn.stop);
+  stopLater(fn.stop);
   return { otlp, backends, fn };
 }
 
@@ -202,7 +199,7 @@ describe("traces (x86_64)", () => {
     "a bad OTEL_EXPORTER_OTLP_HEADERS is an init error naming it, without its value",
     async () => {
       const backends = startReliabilityBackends();
-      stoppers.push(backends.stop);
+      stopLater(backends.stop);
       const fn = await startFunction({
         backends,
         env: functionEnv(backends, {
@@ -211,7 +208,7 @@ describe("traces (x86_64)", () => {
         }),
         expectInitFailure: true,
       });
-      stoppers.push(fn.stop);
+      stopLater(fn.stop);
       const init = await fn.emulator.initError;
       expect(init.errorType).toBe("Runtime.ConfigError");
       expect((init.body as { errorType?: unknown }).errorType).toBe("ConfigError");

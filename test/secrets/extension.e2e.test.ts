@@ -6,13 +6,15 @@
  * token ever appears in stdout, stderr or anything posted to the Runtime API. Both architectures
  * (arm64 under qemu) run one happy and one failing case.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { describe, expect } from "bun:test";
 import type { Arch as LambdaArch } from "../../src/dev/base/arch.ts";
 import { startFakeOtlpReceiver, type FakeOtlpReceiver } from "../../src/dev/base/fake-otlp-receiver.ts";
 import { startReliabilityBackends } from "../../src/dev/soak/backends.ts";
-import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../../src/dev/soak/binary.ts";
+import { outputOf, startFunction, type FunctionUnderTest } from "../../src/dev/soak/binary.ts";
 import { baseEvent, RELIABILITY_SKILL_ID } from "../../src/dev/soak/events.ts";
 import { setAt, type Json } from "../../src/dev/soak/json-tree.ts";
+import { testIfRunnable } from "../dev/helpers/builds.ts";
+import { stopAfterAll } from "../helpers/stop-after-all.ts";
 import {
   startFakeSecretsExtension,
   type FakeSecret,
@@ -32,20 +34,15 @@ const IDS = {
   headers: "alexa-london-travel/OTEL_EXPORTER_OTLP_HEADERS",
 };
 
-const stoppers: Array<() => Promise<unknown>> = [];
-afterAll(async () => {
-  await Promise.all(stoppers.map((stop) => stop()));
-});
+const stopLater = stopAfterAll();
 
 function runnable(arch: LambdaArch) {
-  const reason = cannotRun(arch);
-  if (reason !== undefined) console.log(`secret e2e tests on ${arch} skipped: ${reason}`);
-  return reason === undefined ? test : test.skip;
+  return testIfRunnable(arch, "secret e2e tests");
 }
 
 function extension(secrets: Record<string, FakeSecret>): FakeSecretsExtension {
   const fake = startFakeSecretsExtension(secrets, TOKEN);
-  stoppers.push(fake.stop);
+  stopLater(fake.stop);
   return fake;
 }
 
@@ -93,9 +90,9 @@ function otherSkill(): Json {
 async function happyPath(arch: LambdaArch): Promise<void> {
   const fake = extension(ALL_SECRETS);
   const backends = startReliabilityBackends();
-  stoppers.push(backends.stop);
+  stopLater(backends.stop);
   const otlp: FakeOtlpReceiver = startFakeOtlpReceiver();
-  stoppers.push(otlp.stop);
+  stopLater(otlp.stop);
   const fn = await startFunction({
     arch,
     backends,
@@ -105,7 +102,7 @@ async function happyPath(arch: LambdaArch): Promise<void> {
       OTEL_EXPORTER_OTLP_TIMEOUT: "2000",
     }),
   });
-  stoppers.push(fn.stop);
+  stopLater(fn.stop);
   const answer = await fn.invoke(baseEvent("statusResolved"));
   expect(answer.kind).toBe("response");
   expect(answer.kind === "response" ? answer.body : "").toContain("Victoria line");
@@ -130,9 +127,9 @@ async function failingInit(
   expected: RegExp,
 ): Promise<{ errorType: string | null; message: string }> {
   const backends = startReliabilityBackends();
-  stoppers.push(backends.stop);
+  stopLater(backends.stop);
   const fn = await startFunction({ arch, backends, env: referencingEnv(backends, port), expectInitFailure: true });
-  stoppers.push(fn.stop);
+  stopLater(fn.stop);
   const init = await fn.emulator.initError;
   expect(await fn.process.exited).not.toBe(0);
   const message = String((init.body as { errorMessage?: unknown }).errorMessage);
@@ -214,13 +211,13 @@ describe("secrets at init: every way the extension can fail (x86_64)", () => {
     async () => {
       const fake = extension(ALL_SECRETS);
       const backends = startReliabilityBackends();
-      stoppers.push(backends.stop);
+      stopLater(backends.stop);
       const fn = await startFunction({
         backends,
         env: referencingEnv(backends, fake.port, { TFL_APP_KEY: KEY }),
         expectInitFailure: true,
       });
-      stoppers.push(fn.stop);
+      stopLater(fn.stop);
       const init = await fn.emulator.initError;
       expect(init.errorType).toBe("Runtime.ConfigError");
       expect((init.body as { errorType?: unknown }).errorType).toBe("ConfigError");
@@ -239,13 +236,13 @@ describe("secrets at init: other settings first (x86_64)", () => {
     async () => {
       const port = await closedPort();
       const backends = startReliabilityBackends();
-      stoppers.push(backends.stop);
+      stopLater(backends.stop);
       const fn = await startFunction({
         backends,
         env: { ...referencingEnv(backends, port), TFL_API_URL: "ftp://tfl.invalid/" },
         expectInitFailure: true,
       });
-      stoppers.push(fn.stop);
+      stopLater(fn.stop);
       const init = await fn.emulator.initError;
       expect(init.errorType).toBe("Runtime.ConfigError");
       expect((init.body as { errorType?: unknown }).errorType).toBe("ConfigError");

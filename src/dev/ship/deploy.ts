@@ -82,20 +82,15 @@ const AliasOutputSchema = v.looseObject({
   RevisionId: v.string(),
 });
 
+/** `aws lambda <command>` on the plan's function, answering in JSON (what parseOutput reads). */
+function lambdaJsonArgs(plan: DeployPlan, command: string, ...options: string[]): string[] {
+  return ["lambda", command, "--function-name", plan.functionName, ...options, "--output", "json"];
+}
+
 /** `aws lambda update-function-code`: the zip from disk, for the plan's architecture. */
 function updateCodeArgs(plan: DeployPlan): string[] {
-  return [
-    "lambda",
-    "update-function-code",
-    "--function-name",
-    plan.functionName,
-    "--zip-file",
-    `fileb://${plan.zipPath}`,
-    "--architectures",
-    plan.arch,
-    "--output",
-    "json",
-  ];
+  const options = ["--zip-file", `fileb://${plan.zipPath}`, "--architectures", plan.arch];
+  return lambdaJsonArgs(plan, "update-function-code", ...options);
 }
 
 /** `aws lambda wait function-updated-v2`: polls GetFunction until the update is Successful. */
@@ -105,76 +100,29 @@ function waitUpdatedArgs(plan: DeployPlan): string[] {
 
 /** `aws lambda publish-version`, refused by Lambda unless `$LATEST` still holds the code we uploaded. */
 function publishVersionArgs(plan: DeployPlan): string[] {
-  return [
-    "lambda",
-    "publish-version",
-    "--function-name",
-    plan.functionName,
-    "--code-sha256",
-    plan.codeSha256,
-    "--description",
-    plan.description,
-    "--output",
-    "json",
-  ];
+  return lambdaJsonArgs(plan, "publish-version", "--code-sha256", plan.codeSha256, "--description", plan.description);
 }
 
 /** `aws lambda invoke` of one version with a log tail (the last 4 KB of its logs, REPORT included). */
 function invokeArgs(plan: DeployPlan, version: string, eventPath: string, responsePath: string): string[] {
-  return [
-    "lambda",
-    "invoke",
-    "--function-name",
-    plan.functionName,
-    "--qualifier",
-    version,
-    "--payload",
-    `fileb://${eventPath}`,
-    "--log-type",
-    "Tail",
-    "--output",
-    "json",
-    responsePath,
-  ];
+  const options = ["--qualifier", version, "--payload", `fileb://${eventPath}`, "--log-type", "Tail"];
+  return [...lambdaJsonArgs(plan, "invoke", ...options), responsePath];
 }
 
 /** `aws lambda get-alias`. */
 function getAliasArgs(plan: DeployPlan): string[] {
-  return ["lambda", "get-alias", "--function-name", plan.functionName, "--name", plan.alias, "--output", "json"];
+  return lambdaJsonArgs(plan, "get-alias", "--name", plan.alias);
 }
 
 /** `aws lambda update-alias`, refused if someone moved the alias since we read it (`--revision-id`). */
 function updateAliasArgs(plan: DeployPlan, version: string, revisionId: string): string[] {
-  return [
-    "lambda",
-    "update-alias",
-    "--function-name",
-    plan.functionName,
-    "--name",
-    plan.alias,
-    "--function-version",
-    version,
-    "--revision-id",
-    revisionId,
-    "--output",
-    "json",
-  ];
+  const options = ["--name", plan.alias, "--function-version", version, "--revision-id", revisionId];
+  return lambdaJsonArgs(plan, "update-alias", ...options);
 }
 
 /** `aws lambda create-alias`, for the first deploy. */
 function createAliasArgs(plan: DeployPlan, version: string): string[] {
-  return [
-    "lambda",
-    "create-alias",
-    "--function-name",
-    plan.functionName,
-    "--name",
-    plan.alias,
-    "--function-version",
-    version,
-    "--output",
-    "json",
-  ];
+  return lambdaJsonArgs(plan, "create-alias", "--name", plan.alias, "--function-version", version);
 }
 
 /** Runs the deploy; throws `ShipError` at the first step that fails, before the alias moves. */

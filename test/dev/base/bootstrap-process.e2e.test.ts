@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostArch, qemuAvailable, spawnBootstrap } from "../../../src/dev/base/bootstrap-process.ts";
 import type { Arch } from "../../../src/dev/base/arch.ts";
-import type { BootstrapProcess } from "../../../src/dev/base/bootstrap-process.ts";
 import { startRuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
-import type { InvocationOutcome, RuntimeApiEmulator } from "../../../src/dev/base/emulator.ts";
+import type { InvocationOutcome } from "../../../src/dev/base/emulator.ts";
+import { compileTestEntry, stopServed, type ServedBinary } from "../helpers/served-binaries.ts";
 
 const ECHO_ENTRY = join(import.meta.dir, "../../../src/dev/bench/floor/echo-runtime.ts");
-const TARGETS: Record<Arch, string> = { x86_64: "bun-linux-x64", arm64: "bun-linux-arm64" };
 const HOST = hostArch();
 
 function runnable(arch: Arch): boolean {
@@ -40,31 +39,9 @@ const EVENTS: ReadonlyArray<{ event: unknown; rawBody?: string }> = [
 let workDir = "";
 const binaries = new Map<Arch, string>();
 const answers = new Map<Arch, string[]>();
-const started: Array<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> = [];
+const started: ServedBinary[] = [];
 
-function compile(arch: Arch): string {
-  // Named bootstrap in its own folder, as on Lambda, so stack frames match across architectures.
-  const outfile = join(workDir, arch, "bootstrap");
-  mkdirSync(join(workDir, arch));
-  const build = Bun.spawnSync(
-    [
-      process.execPath,
-      "build",
-      ECHO_ENTRY,
-      "--compile",
-      `--target=${TARGETS[arch]}`,
-      "--outfile",
-      outfile,
-      "--no-compile-autoload-dotenv",
-      "--no-compile-autoload-bunfig",
-    ],
-    { stdout: "pipe", stderr: "pipe" },
-  );
-  if (build.exitCode !== 0) throw new Error(`bun build for ${arch} failed: ${build.stderr.toString()}`);
-  return outfile;
-}
-
-async function start(arch: Arch): Promise<{ process: BootstrapProcess; emulator: RuntimeApiEmulator }> {
+async function start(arch: Arch): Promise<ServedBinary> {
   const emulator = await startRuntimeApiEmulator({ timeoutMs: 10_000 });
   const binary = binaries.get(arch);
   if (binary === undefined) throw new Error(`no ${arch} build`);
@@ -87,15 +64,12 @@ function describeOutcome(outcome: InvocationOutcome): string {
 
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), "echo-runtime-"));
-  for (const arch of ["x86_64", "arm64"] as const) if (runnable(arch)) binaries.set(arch, compile(arch));
+  for (const arch of ["x86_64", "arm64"] as const)
+    if (runnable(arch)) binaries.set(arch, compileTestEntry(ECHO_ENTRY, arch, workDir));
 }, 60_000);
 
 afterAll(async () => {
-  for (const { process: child, emulator } of started) {
-    child.kill("SIGKILL");
-    await child.exited;
-    await emulator.stop();
-  }
+  await stopServed(started, "SIGKILL");
   if (workDir !== "") rmSync(workDir, { recursive: true, force: true });
 });
 

@@ -3,22 +3,19 @@
  * included, sent to the compiled bootstrap by the Runtime API emulator. FUZZ_BINARY_RUNS sets the
  * count (CI default 1,000; `bun run soak` sends 10,000).
  */
-import { afterAll, describe, expect, test } from "bun:test";
-import { cannotRun, startFunction, type FunctionUnderTest } from "../../../src/dev/soak/binary.ts";
+import { afterAll, describe, expect } from "bun:test";
+import { startFunction, type FunctionUnderTest } from "../../../src/dev/soak/binary.ts";
 import { FUZZ_SECRETS } from "../../../src/dev/soak/fuzz.ts";
 import { runBinaryFuzz } from "../../../src/dev/soak/fuzz-binary.ts";
 import { SECRET_MARKERS } from "../../../src/dev/soak/in-process.ts";
 import { renderRegression, type RegressionCase } from "../../../src/dev/soak/regressions.ts";
 import regressions from "../../fixtures/reliability/regressions.json" with { type: "json" };
 import { binaryFuzzRuns, fuzzSeed } from "../helpers/soak-settings.ts";
+import { testIfRunnable } from "../helpers/builds.ts";
 
-const skip = cannotRun("x86_64");
-if (skip !== undefined) console.log(`binary fuzz skipped: ${skip}`);
-const e2e = skip === undefined ? test : test.skip;
+const e2e = testIfRunnable("x86_64", "binary fuzz");
 
-const skipArm = cannotRun("arm64");
-if (skipArm !== undefined) console.log(`arm64 fuzz sample skipped: ${skipArm}`);
-const e2eArm = skipArm === undefined ? test : test.skip;
+const e2eArm = testIfRunnable("arm64", "fuzz sample");
 
 let fn: FunctionUnderTest | undefined;
 let arm: FunctionUnderTest | undefined;

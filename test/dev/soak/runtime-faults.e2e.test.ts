@@ -5,9 +5,8 @@
  * GET /next open longer than Bun's fetch idle timeout survives; and SIGSTOP/SIGCONT around every
  * invocation, with idle keep-alive sockets closed during the freeze, never needs a restart.
  */
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect } from "bun:test";
 import {
-  cannotRun,
   functionEnv,
   outputOf,
   startFunction,
@@ -21,10 +20,9 @@ import { alexaResponseProblems, leakedSecrets } from "../../../src/dev/soak/inva
 import { startReliabilityBackends } from "../../../src/dev/soak/backends.ts";
 import { renderRegression, type RegressionCase } from "../../../src/dev/soak/regressions.ts";
 import regressions from "../../fixtures/reliability/regressions.json" with { type: "json" };
+import { testIfRunnable } from "../helpers/builds.ts";
 
-const skip = cannotRun("x86_64");
-if (skip !== undefined) console.log(`runtime faults skipped: ${skip}`);
-const e2e = skip === undefined ? test : test.skip;
+const e2e = testIfRunnable("x86_64", "runtime faults");
 
 /** "Quickly": a runtime that exits must be gone within this after the fault. */
 const EXIT_WITHIN_MS = 2_000;

@@ -6,13 +6,12 @@
  * fails closed inside Lambda, and hostile `.env` / `bunfig.toml` files in the working directory
  * are ignored.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { reliabilityRecordings, startReliabilityBackends } from "../../../src/dev/soak/backends.ts";
 import {
-  cannotRun,
   functionEnv,
   outputOf,
   startFunction,
@@ -35,10 +34,9 @@ import {
   delayed,
   type FakeHttpServer,
 } from "../../helpers/http-server.ts";
+import { testIfRunnable } from "../helpers/builds.ts";
 
-const skip = cannotRun("x86_64");
-if (skip !== undefined) console.log(`secret tests skipped: ${skip}`);
-const e2e = skip === undefined ? test : test.skip;
+const e2e = testIfRunnable("x86_64", "secret tests");
 
 /** The values that must never be printed or posted. */
 const MARKERS = [SECRET_MARKERS.tflAppKey, SECRET_MARKERS.accessToken, SECRET_MARKERS.alexaApiAccessToken];

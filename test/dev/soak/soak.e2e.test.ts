@@ -6,23 +6,22 @@
  * The binary runs with the recommended function environment (BUN_JSC_useFTLJIT=0,
  * src/dev/base/function-env.ts); SOAK_BINARY_ENV replaces it (empty: the bare binary).
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect } from "bun:test";
 import {
   reliabilityRecordings,
   startReliabilityBackends,
   type ReliabilityBackends,
 } from "../../../src/dev/soak/backends.ts";
-import { cannotRun, outputOf, startFunction, type FunctionUnderTest } from "../../../src/dev/soak/binary.ts";
+import { outputOf, startFunction, type FunctionUnderTest } from "../../../src/dev/soak/binary.ts";
 import { FUZZ_SECRETS } from "../../../src/dev/soak/fuzz.ts";
 import { leakedSecrets } from "../../../src/dev/soak/invariants.ts";
 import { runSoak, type SoakReport } from "../../../src/dev/soak/soak-run.ts";
 import { median } from "../../../src/dev/base/stats.ts";
 import { memoryTrend } from "../../../src/dev/base/trend.ts";
 import { soakBinaryEnv, soakInvocations } from "../helpers/soak-settings.ts";
+import { testIfRunnable } from "../helpers/builds.ts";
 
-const skip = cannotRun("x86_64");
-if (skip !== undefined) console.log(`soak skipped: ${skip}`);
-const e2e = skip === undefined ? test : test.skip;
+const e2e = testIfRunnable("x86_64", "soak");
 
 const MIB = 1024;
 /**
