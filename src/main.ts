@@ -11,10 +11,9 @@ import {
   secretsInEnvironment,
   type TraceConfig,
 } from "./config.ts";
-import { createTracer, type Tracer } from "./otel/index.ts";
+import type { Tracer } from "./otel/index.ts";
 import { startRuntime } from "./runtime/index.ts";
 import type { Handler, Init, InvocationContext, RuntimeLogger } from "./runtime/index.ts";
-import { readSecrets } from "./secrets/index.ts";
 import { describeRequest, handleAlexaRequest } from "./skill/index.ts";
 import type { SkillDeps } from "./skill/index.ts";
 import { createSkillApiClient } from "./skill-api/index.ts";
@@ -44,9 +43,9 @@ type Environment = Record<string, string | undefined>;
  * referenced by `<NAME>_SECRET` are read first (the only asynchronous step), and each value joins
  * the log redactor as soon as it arrives.
  */
-export const init: Init<AppDeps> = (log) => {
+export const init: Init<AppDeps> = async (log) => {
   const sources = loadSecretSources(process.env);
-  if (sources === undefined) return buildDeps(process.env, log);
+  if (sources === undefined) return await buildDeps(process.env, log);
   // Every other setting is checked before the wait for secrets, with stand-ins for the secrets.
   const standIns = Object.fromEntries(sources.references.map(({ variable }) => [variable, "stand-in=1"]));
   loadConfig({ ...process.env, ...standIns });
@@ -55,16 +54,15 @@ export const init: Init<AppDeps> = (log) => {
   const redact = (value: string): void => {
     if (value.length >= MIN_REDACTABLE_LENGTH) log.redact([value]);
   };
-  return readSecrets(sources.references, { port: sources.port, token: sources.token, onSecret: redact }).then(
-    (values) => {
-      const env = { ...process.env, ...Object.fromEntries(values) };
-      log.redact(secretsInEnvironment(env));
-      return buildDeps(env, log);
-    },
-  );
+  // Imported only when a secret is referenced: a function without references never evaluates it.
+  const { readSecrets } = await import("./secrets/index.ts");
+  const values = await readSecrets(sources.references, { port: sources.port, token: sources.token, onSecret: redact });
+  const env = { ...process.env, ...Object.fromEntries(values) };
+  log.redact(secretsInEnvironment(env));
+  return await buildDeps(env, log);
 };
 
-function buildDeps(env: Environment, log: RuntimeLogger): AppDeps {
+async function buildDeps(env: Environment, log: RuntimeLogger): Promise<AppDeps> {
   const config = loadConfig(env);
   const traces = loadTraceConfig(env);
   const userAgent = `london-travel/${version}`;
@@ -79,11 +77,13 @@ function buildDeps(env: Environment, log: RuntimeLogger): AppDeps {
     preferences: createSkillApiClient({ baseUrl: config.skillApiUrl, userAgent, log }),
     skillId: config.skillId,
     verifySkillId: config.verifySkillId,
-    tracing: traces === undefined ? undefined : { tracer: buildTracer(traces, env), timeoutMs: traces.timeoutMs },
+    tracing: traces === undefined ? undefined : { tracer: await buildTracer(traces, env), timeoutMs: traces.timeoutMs },
   };
 }
 
-function buildTracer(traces: TraceConfig, env: Environment): Tracer {
+/** The OTLP tracer, imported only when traces are exported: with no endpoint it is never evaluated. */
+async function buildTracer(traces: TraceConfig, env: Environment): Promise<Tracer> {
+  const { createTracer } = await import("./otel/index.ts");
   const memoryMb = Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
   return createTracer({
     url: traces.url,
