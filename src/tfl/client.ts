@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import {
   attemptsOf,
+  BudgetExceededError,
   createJsonClient,
   describeError,
   InvalidRequestArgumentError,
@@ -96,10 +97,12 @@ export function createTflClient(options: TflClientOptions): TflClient {
       log.debug("tfl.request", { operation, status: 200, durationMs: 0, attempts: 0, cached: true });
       return cached as v.InferOutput<TSchema>;
     }
-    // Concurrent invocations asking the same question share the call in flight (its budget is the
-    // first caller's, whose deadline is the earliest of them); only that caller logs the outcome.
-    if (flights.has(path)) log.debug("tfl.request.joined", { operation });
-    return (await flights.run(path, async () => {
+    // Concurrent invocations asking the same question share the call in flight, which runs under the
+    // first caller's budget; only that caller logs the outcome. A caller that joins it still gives up
+    // by its own deadline, which may be earlier than the first caller's.
+    const joining = flights.has(path);
+    if (joining) log.debug("tfl.request.joined", { operation });
+    const shared = flights.run(path, async () => {
       try {
         const result = await http.getJson({ path, operation, schema, budget, searchParams });
         // A well-formed answer to another question is still a failure, and must never be cached.
@@ -124,7 +127,10 @@ export function createTflClient(options: TflClientOptions): TflClient {
         });
         throw error;
       }
-    })) as v.InferOutput<TSchema>;
+    });
+    return (await (joining
+      ? withinDeadline(shared, budget.deadline - now(), operation)
+      : shared)) as v.InferOutput<TSchema>;
   }
 
   return {
@@ -148,6 +154,16 @@ export function createTflClient(options: TflClientOptions): TflClient {
     getModeDisruptions: async (modes, budget) =>
       get(["Line", "Mode", joinSafe(modes, "mode"), "Disruption"], DisruptionsSchema, budget),
   };
+}
+
+/** The joined call's answer, or BudgetExceededError once this caller's own budget has run out. */
+function withinDeadline<T>(shared: Promise<T>, remainingMs: number, operation: string): Promise<T> {
+  if (remainingMs <= 0) return Promise.reject(new BudgetExceededError(operation, 0, 0));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new BudgetExceededError(operation, remainingMs, 0)), remainingMs);
+  });
+  return Promise.race([shared, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A line of one of the modes asked; a line without a `modeName` is taken at TfL's word. */

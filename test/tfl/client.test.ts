@@ -334,6 +334,21 @@ describe("the cache", () => {
     for (const answer of answers) expect(answer).toEqual(TUBE.map((entry) => ({ ...entry })));
   });
 
+  test("a caller joining a call in flight still ends by its own, earlier deadline", async () => {
+    server.route("GET", path, hang());
+    const c = client();
+    let firstSettled = false;
+    const first = c.getModeStatuses(["tube"], budget(1_500)).finally(() => {
+      firstSettled = true;
+    });
+    const joined = await failure(c.getModeStatuses(["tube"], budget(100)));
+    expect(joined).toBeInstanceOf(BudgetExceededError);
+    expect(joined.message).toBe("GET Line/Mode/tube/Status did not finish within its 100 ms budget (0 attempts)");
+    expect(firstSettled).toBe(false);
+    expect(await failure(first)).toBeInstanceOf(BudgetExceededError);
+    expect(server.requests).toHaveLength(1);
+  });
+
   test("shares a failure with the concurrent callers, then asks afresh", async () => {
     server.route(
       "GET",
