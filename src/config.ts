@@ -153,9 +153,18 @@ export function loadConfig(env: Environment): Config {
 export function secretsInEnvironment(env: Environment): string[] {
   const read = createReader(env);
   const values = [read(CONFIG_VARIABLES.tflAppKey)?.value, read(CONFIG_VARIABLES.tflAppId)?.value];
-  const headers = env[TRACE_VARIABLES.headers]?.trim();
-  if (headers !== undefined && headers !== "") values.push(headers, ...headerValues(headers));
-  return values.filter((value): value is string => value !== undefined && value.length >= MIN_REDACTABLE_LENGTH);
+  for (const variable of [TRACE_VARIABLES.headers, TRACE_VARIABLES.tracesHeaders]) {
+    const headers = env[variable]?.trim();
+    if (headers !== undefined && headers !== "") values.push(headers, ...headerValues(headers));
+  }
+  // Credentials in an endpoint's user-info travel as an Authorization header: redact them too.
+  for (const variable of [TRACE_VARIABLES.endpoint, TRACE_VARIABLES.tracesEndpoint]) {
+    const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]+)@/i.exec(env[variable]?.trim() ?? "")?.[1];
+    if (userInfo !== undefined) values.push(userInfo, ...userInfo.split(":"));
+  }
+  return [...new Set(values)].filter(
+    (value): value is string => value !== undefined && value.length >= MIN_REDACTABLE_LENGTH,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

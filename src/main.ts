@@ -103,7 +103,7 @@ async function buildTracer(traces: TraceConfig, env: Environment): Promise<Trace
       "process.runtime.name": "bun",
       "process.runtime.version": Bun.version,
       "telemetry.sdk.name": "london-travel",
-      "telemetry.sdk.language": "js",
+      "telemetry.sdk.language": "nodejs",
       "service.version": version,
       ...traces.resourceAttributes,
       "service.name": traces.serviceName,

@@ -228,6 +228,17 @@ describe("secrets", () => {
     expect(secretsInEnvironment({ TFL_APP_KEY: KEY_MARKER, TFL_APP_ID: "7" })).toEqual([KEY_MARKER]);
   });
 
+  test("secretsInEnvironment lists the traces-only OTLP headers and credentials in an OTLP endpoint", () => {
+    expect(secretsInEnvironment({ OTEL_EXPORTER_OTLP_TRACES_HEADERS: "x-honeycomb-team=hc_secret_key_123" })).toEqual([
+      "x-honeycomb-team=hc_secret_key_123",
+      "hc_secret_key_123",
+    ]);
+    expect(
+      secretsInEnvironment({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector:pass-word-123@otlp.example/" }),
+    ).toEqual(["collector:pass-word-123", "collector", "pass-word-123"]);
+    expect(secretsInEnvironment({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://otlp.example/v1/traces" })).toEqual([]);
+  });
+
   test("secretsInEnvironment lists the OTLP headers whole and each value, raw and decoded", () => {
     expect(secretsInEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=abc%2Fdef,x-team=t1" })).toEqual([
       "x-api-key=abc%2Fdef,x-team=t1",

@@ -39,11 +39,22 @@ export interface OtlpSpan {
   status?: { code: number; message?: string };
 }
 
+/**
+ * Longest attribute string exported, like the SDKs' OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: a slot value
+ * comes from the request, and a megabyte of it would make the export (sent before the answer) slow.
+ */
+export const MAX_ATTRIBUTE_LENGTH = 256;
+const TRUNCATED_MARKER = "…truncated";
+
+function capped(text: string): string {
+  return text.length <= MAX_ATTRIBUTE_LENGTH ? text : text.slice(0, MAX_ATTRIBUTE_LENGTH) + TRUNCATED_MARKER;
+}
+
 export function encodeValue(value: AttributeValue): OtlpAnyValue {
-  if (typeof value === "string") return { stringValue: value };
+  if (typeof value === "string") return { stringValue: capped(value) };
   if (typeof value === "boolean") return { boolValue: value };
   if (typeof value === "number") return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
-  return { arrayValue: { values: value.map((item) => ({ stringValue: item })) } };
+  return { arrayValue: { values: value.map((item) => ({ stringValue: capped(item) })) } };
 }
 
 /** Appends the defined attributes to `into`. */

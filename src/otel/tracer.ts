@@ -177,7 +177,7 @@ class SpanHandle implements ActiveSpan {
   startClientSpan(operation: string, url: string): ClientSpan {
     const target = safeUrl(url);
     const span = new SpanHandle(this.#trace, operation, SpanKind.client, this.#span.spanId, {
-      "http.request.method": operation.slice(0, operation.indexOf(" ")) || "GET",
+      "http.request.method": operation.includes(" ") ? operation.slice(0, operation.indexOf(" ")) : "GET",
       "url.full": target?.full,
       "server.address": target?.host,
       "server.port": target?.port,

@@ -75,12 +75,18 @@ export function initErrorType(thrown: unknown, errorType: string): string {
 }
 
 /**
- * The value for Lambda-Runtime-Function-Error-Type: header-safe ASCII, or "Runtime.Unknown".
+ * The value for Lambda-Runtime-Function-Error-Type: `Runtime.*` or `Function.*`, else "Runtime.Unknown".
  * Lambda keeps the body as is; this header only picks the platform's error category.
  */
 export function errorTypeHeader(errorType: string): string {
-  const safe = errorType.replace(/[^\x21-\x7e]/g, "");
-  return safe === "" || safe.startsWith(".") || safe.endsWith(".") ? "Runtime.Unknown" : safe.slice(0, 128);
+  // The platform's own form, `(Runtime|Function).Reason` with a capitalised, letters-only reason:
+  // anything else would be recorded as Runtime.Unknown anyway, so say so ourselves.
+  const [category, ...rest] = errorType.split(".");
+  const reason = rest.join("").replace(/[^A-Za-z]/g, "");
+  if (category !== "Runtime" && category !== "Function") return "Runtime.Unknown";
+  // The platform wants at least two letters after the dot; a shorter reason is no reason.
+  if (reason.length < 2) return `${category}.Unknown`;
+  return `${category}.${reason[0]!.toUpperCase()}${reason.slice(1, 128)}`;
 }
 
 function truncate(message: string): string {

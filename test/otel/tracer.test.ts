@@ -153,6 +153,26 @@ describe("createTracer", () => {
     for (const span of spans) expect(BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano)).toBe(true);
   });
 
+  test("request text in attributes is capped at 256 characters; an operation without a method is a GET", async () => {
+    const otlp = receiver();
+    const tracer = createTracer(options(`${otlp.endpoint}/v1/traces`));
+    const trace = tracer.startInvocation(FACTS);
+    const request = trace.root.startChild("Skill Request", {
+      "alexa.request.intent.slots": "v".repeat(1_000_000),
+      "alexa.request.type": "IntentRequest",
+    });
+    request.startClientSpan("Preferences", "https://londontravel.example/api/preferences").end(200, undefined);
+    request.end();
+    await trace.flush(recordingLog(), 1_000);
+    const spans = otlp.exports[0]?.spans ?? [];
+    const skill = spans.find((span) => span.name === "Skill Request");
+    expect(attributesOf(skill!)).toEqual({
+      "alexa.request.intent.slots": `${"v".repeat(256)}…truncated`,
+      "alexa.request.type": "IntentRequest",
+    });
+    expect(attributesOf(spans.find((span) => span.name === "Preferences")!)["http.request.method"]).toBe("GET");
+  });
+
   test("the client span's traceparent names the client span itself", () => {
     const tracer = createTracer(options("http://127.0.0.1:9/v1/traces"));
     const trace = tracer.startInvocation(FACTS);

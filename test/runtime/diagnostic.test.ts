@@ -77,13 +77,31 @@ describe("toDiagnostic message length", () => {
 describe("errorTypeHeader", () => {
   test.each([
     ["Runtime.InvalidEvent", "Runtime.InvalidEvent"],
-    ["Bad Type\n", "BadType"],
-    ["Ünïcode", "ncode"],
+    ["Function.SkillIdMismatch", "Function.SkillIdMismatch"],
+    ["Function.fetch", "Function.Fetch"],
+    ["Function.HTTP2", "Function.HTTP"],
+    ["Function.Bad Type\n", "Function.BadType"],
+    ["Runtime.Ünïcode", "Runtime.Ncode"],
+    ["Runtime.a.b", "Runtime.Ab"],
+    ["Bad Type\n", "Runtime.Unknown"],
+    ["my.custom.Error", "Runtime.Unknown"],
+    ["a.b", "Runtime.Unknown"],
+    ["Function.", "Function.Unknown"],
+    ["Function.x", "Function.Unknown"],
     ["", "Runtime.Unknown"],
     ["\n", "Runtime.Unknown"],
   ])("sends %p as %p", (errorType, header) => {
     expect(errorTypeHeader(errorType)).toBe(header);
   });
+
+  // AWS's Runtime Interface Emulator records a type only if it matches this; anything else becomes Runtime.Unknown.
+  test.each(["Runtime.InvalidEvent", "x", "a.b", "Function.2", "Error_2", "HTTP2Error", "SkillIdMismatchError"])(
+    "the header for %p is in the platform's form",
+    (errorType) => {
+      expect(errorTypeHeader(invocationErrorType(errorType))).toMatch(/^(Runtime|Function)\.[A-Z][a-zA-Z]+$/);
+      expect(invocationErrorType(errorType)).toMatch(/^(Runtime|Function)\.[A-Z][a-zA-Z]+$/);
+    },
+  );
 });
 
 describe("invocationErrorType", () => {
