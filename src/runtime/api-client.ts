@@ -76,23 +76,6 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
   const nextUrl = origin + NEXT_PATH;
   const nextInit: BunFetchRequestInit = signal === undefined ? { timeout: false } : { timeout: false, signal };
 
-  /** One GET /next; a reset while reading the body is thrown as BodyReset, any other failure as fatal. */
-  async function readNext(): Promise<NextInvocation> {
-    const response = await fetchWithRetry("GET", NEXT_PATH, nextUrl, nextInit);
-    if (response.status < 200 || response.status > 299) {
-      const body = await readText(response);
-      throw new RuntimeApiError(`GET ${NEXT_PATH} answered ${response.status}: ${body}`, { status: response.status });
-    }
-    let body: string;
-    try {
-      body = await response.text();
-    } catch (error) {
-      if (signal?.aborted !== true && isConnectionReset(error)) throw new BodyReset(error);
-      throw apiError("GET", NEXT_PATH, "failed while reading the event", error, signal);
-    }
-    return { headers: response.headers, body };
-  }
-
   async function post(
     path: string,
     body: string,
@@ -130,19 +113,39 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
   }
 
   return {
+    /**
+     * One GET /next. A connection reset, while asking or while reading the event, is retried once in
+     * all: the event was not received and Lambda hands it out again; a second reset is fatal.
+     */
     async nextInvocation(): Promise<NextInvocation> {
-      try {
-        return await readNext();
-      } catch (first) {
-        // A reset while the event body is read is retried once too: the event was not received, and
-        // Lambda hands it out again on the next GET (only a reset reaches here; the rest is fatal).
-        if (!(first instanceof BodyReset)) throw first;
-        log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error: first.cause });
+      let resetsLeft = 1;
+      for (;;) {
+        let response: Response;
         try {
-          return await readNext();
-        } catch (second) {
-          const cause = second instanceof BodyReset ? second.cause : second;
-          throw apiError("GET", NEXT_PATH, "failed again after a connection reset", cause, signal);
+          response = await fetchFn(nextUrl, nextInit);
+        } catch (error) {
+          if (signal?.aborted === true || !isConnectionReset(error))
+            throw apiError("GET", NEXT_PATH, "failed", error, signal);
+          if (resetsLeft-- === 0)
+            throw apiError("GET", NEXT_PATH, "failed again after a connection reset", error, signal);
+          log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error });
+          continue;
+        }
+        if (response.status < 200 || response.status > 299) {
+          const body = await readText(response);
+          throw new RuntimeApiError(`GET ${NEXT_PATH} answered ${response.status}: ${body}`, {
+            status: response.status,
+          });
+        }
+        try {
+          return { headers: response.headers, body: await response.text() };
+        } catch (error) {
+          if (signal?.aborted === true || !isConnectionReset(error)) {
+            throw apiError("GET", NEXT_PATH, "failed while reading the event", error, signal);
+          }
+          if (resetsLeft-- === 0)
+            throw apiError("GET", NEXT_PATH, "failed again after a connection reset", error, signal);
+          log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error });
         }
       }
     },
@@ -186,15 +189,6 @@ export function isConnectionReset(error: unknown): boolean {
 
 function errorHeaders(errorType: string): Record<string, string> {
   return { "Content-Type": ERROR_CONTENT_TYPE, [ERROR_TYPE_HEADER]: errorType };
-}
-
-/** A connection reset while the GET /next body was read; nextInvocation retries it once. */
-class BodyReset {
-  readonly cause: unknown;
-
-  constructor(cause: unknown) {
-    this.cause = cause;
-  }
 }
 
 function apiError(

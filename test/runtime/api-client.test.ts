@@ -156,8 +156,12 @@ describe("createRuntimeApiClient", () => {
     expect(capture.events()).toEqual(["runtime.api.reset"]);
   });
 
-  test("gives up on GET /next after a second reset while reading the body", async () => {
-    const stub = scripted([bodyResetting(), bodyResetting()]);
+  test.each([
+    ["twice while reading the body", () => [bodyResetting(), bodyResetting()]],
+    ["asking, then while reading the body", () => [resetError(), bodyResetting()]],
+    ["while reading the body, then asking", () => [bodyResetting(), resetError()]],
+  ])("gives up on GET /next after a second reset in a row: %s", async (_title, script) => {
+    const stub = scripted(script());
     const failure = createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).nextInvocation();
     await expect(failure).rejects.toThrow(/failed again after a connection reset/);
     expect(stub.calls).toHaveLength(2);
