@@ -9,48 +9,58 @@ import * as v from "valibot";
 /** Attribute name → value; undefined values are left out of the span. */
 export type RequestAttributes = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-const OptionalText = v.fallback(v.nullish(v.string()), undefined);
+/**
+ * The schema, built on the first traced request: with tracing off (the default) it is never needed,
+ * and building it at import would put its construction on every cold start.
+ */
+const describedSchema = (() => {
+  let built: ReturnType<typeof buildSchema> | undefined;
+  return () => (built ??= buildSchema());
+})();
 
-const DescribedSchema = v.object({
-  request: v.object({
-    type: OptionalText,
-    requestId: OptionalText,
-    locale: OptionalText,
-    intent: v.fallback(
+function buildSchema() {
+  const OptionalText = v.fallback(v.nullish(v.string()), undefined);
+  return v.object({
+    request: v.object({
+      type: OptionalText,
+      requestId: OptionalText,
+      locale: OptionalText,
+      intent: v.fallback(
+        v.nullish(
+          v.object({
+            name: OptionalText,
+            slots: v.fallback(
+              v.nullish(v.record(v.string(), v.object({ name: OptionalText, value: OptionalText }))),
+              undefined,
+            ),
+          }),
+        ),
+        undefined,
+      ),
+    }),
+    context: v.fallback(
       v.nullish(
         v.object({
-          name: OptionalText,
-          slots: v.fallback(
-            v.nullish(v.record(v.string(), v.object({ name: OptionalText, value: OptionalText }))),
+          System: v.fallback(
+            v.nullish(
+              v.object({ application: v.fallback(v.nullish(v.object({ applicationId: OptionalText })), undefined) }),
+            ),
             undefined,
           ),
         }),
       ),
       undefined,
     ),
-  }),
-  context: v.fallback(
-    v.nullish(
-      v.object({
-        System: v.fallback(
-          v.nullish(
-            v.object({ application: v.fallback(v.nullish(v.object({ applicationId: OptionalText })), undefined) }),
-          ),
-          undefined,
-        ),
-      }),
+    session: v.fallback(
+      v.nullish(v.object({ application: v.fallback(v.nullish(v.object({ applicationId: OptionalText })), undefined) })),
+      undefined,
     ),
-    undefined,
-  ),
-  session: v.fallback(
-    v.nullish(v.object({ application: v.fallback(v.nullish(v.object({ applicationId: OptionalText })), undefined) })),
-    undefined,
-  ),
-});
+  });
+}
 
 /** `alexa.*` attributes of the event; an event without a `request` object gets none. */
 export function describeRequest(event: unknown): RequestAttributes {
-  const parsed = v.safeParse(DescribedSchema, event);
+  const parsed = v.safeParse(describedSchema(), event);
   if (!parsed.success) return {};
   const { request, context, session } = parsed.output;
   const slots = request.intent?.slots;
