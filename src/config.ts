@@ -288,8 +288,9 @@ export interface TraceConfig {
 }
 
 /**
- * Our default per-export wait: the export runs before the answer is posted, so it is short.
- * The OpenTelemetry default (10 s) would let a slow collector hold Alexa's answer back.
+ * Our default per-export wait: the export runs after the answer is posted but before the next event
+ * is asked for, so it is short. The OpenTelemetry default (10 s) would let a slow collector hold the
+ * next invocation back.
  */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 250;
 const MAX_EXPORT_TIMEOUT_MS = 5_000;

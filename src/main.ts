@@ -120,8 +120,9 @@ export const handle: Handler<AppDeps> = (event, context, deps) => {
 
 /**
  * The traced path: the invocation span continues Lambda's X-Ray trace, a "Skill Request" span
- * carries the request's `alexa.*` attributes, and all spans are exported before the answer is
- * returned (Lambda may freeze the sandbox right after it is posted). Export never fails the answer.
+ * carries the request's `alexa.*` attributes, and all spans are exported after the answer is posted
+ * and before the next event is asked for (the sandbox is not frozen until then). Export never fails
+ * the answer.
  */
 async function handleTraced(
   event: unknown,
@@ -144,7 +145,11 @@ async function handleTraced(
     throw error;
   } finally {
     span.end();
-    await trace.flush(context.log, Math.min(tracing.timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now()));
+    // Exported after the answer is posted and before the next GET /next: the caller does not wait for
+    // it, and Lambda does not freeze the sandbox until the runtime asks for the next event.
+    context.afterResponse(() =>
+      trace.flush(context.log, Math.min(tracing.timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now())),
+    );
   }
 }
 

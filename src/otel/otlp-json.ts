@@ -41,7 +41,7 @@ export interface OtlpSpan {
 
 /**
  * Longest attribute string exported, like the SDKs' OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: a slot value
- * comes from the request, and a megabyte of it would make the export (sent before the answer) slow.
+ * comes from the request, and a megabyte of it would make the export (sent before the next event) slow.
  */
 export const MAX_ATTRIBUTE_LENGTH = 256;
 const TRUNCATED_MARKER = "…truncated";

@@ -23,6 +23,12 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
   /** Child logger carrying `requestId` (and `tenantId` when there is one). */
   readonly log: RuntimeLogger;
+  /**
+   * Work to run after the answer is posted and before this worker asks for the next event, e.g. a
+   * telemetry export: Lambda freezes the sandbox only once the runtime calls GET /next again, so the
+   * work still runs, and the caller has its answer without waiting for it. A task that throws is logged.
+   */
+  afterResponse(task: () => Promise<void>): void;
 }
 
 /** The function's fixed facts, read from the environment once at start-up. */
@@ -75,6 +81,7 @@ export class LambdaInvocationContext implements InvocationContext {
   readonly #function: FunctionInfo;
   readonly #baseLog: RuntimeLogger;
   #log: RuntimeLogger | undefined;
+  #after: Array<() => Promise<void>> | undefined;
 
   constructor(requestId: string, headers: Headers, functionInfo: FunctionInfo, baseLog: RuntimeLogger) {
     this.awsRequestId = requestId;
@@ -88,6 +95,24 @@ export class LambdaInvocationContext implements InvocationContext {
     this.#headers = headers;
     this.#function = functionInfo;
     this.#baseLog = baseLog;
+  }
+
+  afterResponse(task: () => Promise<void>): void {
+    (this.#after ??= []).push(task);
+  }
+
+  /** Runs the tasks afterResponse collected, in order; their failures are logged, never thrown. */
+  async runAfterResponse(): Promise<void> {
+    const tasks = this.#after;
+    if (tasks === undefined) return;
+    this.#after = undefined;
+    for (const task of tasks) {
+      try {
+        await task();
+      } catch (error) {
+        this.log.warn("runtime.afterResponse.failed", { error });
+      }
+    }
   }
 
   get clientContext(): unknown {

@@ -328,6 +328,7 @@ async function answer<D>(
     return fatal(invocationPath(requestId, typeof result === "string" ? "response" : "error"), error);
   }
   if (rejection !== undefined) logRejection(context.log, rejection);
+  await context.runAfterResponse();
   return undefined;
 }
 

@@ -14,7 +14,8 @@ import {
   type ReceivedSpan,
 } from "../../src/dev/base/fake-otlp-receiver.ts";
 import { startReliabilityBackends, type ReliabilityBackends } from "../../src/dev/soak/backends.ts";
-import { functionEnv, outputOf, startFunction } from "../../src/dev/soak/binary.ts";
+import { functionEnv, outputOf, startFunction, type FunctionUnderTest } from "../../src/dev/soak/binary.ts";
+import type { InvokeOptions } from "../../src/dev/base/emulator.ts";
 import { baseEvent, RELIABILITY_SKILL_ID, TOKENS } from "../../src/dev/soak/events.ts";
 import { setAt, type Json } from "../../src/dev/soak/json-tree.ts";
 import { testIfRunnable } from "../dev/helpers/builds.ts";
@@ -35,6 +36,16 @@ function commuteEvent(): Json {
   let event = baseEvent("commute");
   event = setAt(event, ["session", "user", "accessToken"], TOKENS.favourites);
   return setAt(event, ["context", "System", "user", "accessToken"], TOKENS.favourites);
+}
+
+/**
+ * One invocation, returned once the runtime asks for the next event: the export runs after the answer
+ * is posted and before that GET /next, so by then it has arrived (or failed).
+ */
+async function answered(fn: FunctionUnderTest, event: unknown, options?: InvokeOptions) {
+  const outcome = await fn.invoke(event, options);
+  if (outcome.kind !== "exited") await fn.emulator.waitForNext();
+  return outcome;
 }
 
 async function tracedFunction(arch: LambdaArch, extra: Record<string, string> = {}) {
@@ -68,15 +79,15 @@ function byName(spans: readonly ReceivedSpan[], name: string): ReceivedSpan {
 for (const arch of ["x86_64", "arm64"] as const) {
   describe(`traces (${arch})`, () => {
     runnable(arch)(
-      "a status request: exported before the answer, continuing X-Ray, with alexa.* and a TfL client span",
+      "a status request: exported after the answer and before the next event, continuing X-Ray, with alexa.* and a TfL client span",
       async () => {
         const { otlp, backends, fn } = await tracedFunction(arch);
-        const outcome = await fn.invoke(baseEvent("statusResolved"), {
+        const outcome = await answered(fn, baseEvent("statusResolved"), {
           traceId: TRACE_HEADER,
           requestId: "req-status",
         });
         expect(outcome.kind).toBe("response");
-        // Flushed before the answer was posted: the export is already here.
+        // Flushed after the answer was posted and before the runtime asked for the next event.
         expect(otlp.exports.length).toBe(1);
         const spans = otlp.exports[0]?.spans ?? [];
         expect(spans.length).toBe(3);
@@ -121,7 +132,7 @@ for (const arch of ["x86_64", "arm64"] as const) {
         const { otlp, fn } = await tracedFunction(arch);
         otlp.fail(503);
         for (let index = 0; index < 3; index += 1) {
-          expect((await fn.invoke(baseEvent("statusResolved"))).kind).toBe("response");
+          expect((await answered(fn, baseEvent("statusResolved"))).kind).toBe("response");
         }
         expect(otlp.exports.length).toBe(3);
         await fn.stop();
@@ -144,7 +155,7 @@ describe("traces (x86_64)", () => {
     "commute: the skill API and TfL both receive traceparent; a new trace without X-Ray header",
     async () => {
       const { otlp, backends, fn } = await tracedFunction("x86_64");
-      expect((await fn.invoke(commuteEvent())).kind).toBe("response");
+      expect((await answered(fn, commuteEvent())).kind).toBe("response");
       const spans = otlp.spans();
       const preferences = byName(spans, "GET api/preferences");
       const root = spans.find((span) => span.kind === 2);
@@ -169,7 +180,7 @@ describe("traces (x86_64)", () => {
         ["session", "application", "applicationId"],
         "amzn1.ask.skill.other",
       );
-      const outcome = await fn.invoke(other);
+      const outcome = await answered(fn, other);
       expect(outcome.kind === "error" ? outcome.errorType : outcome.kind).toBe("Function.SkillIdMismatch");
       const request = byName(otlp.spans(), "Skill Request");
       expect(request.status).toEqual({ code: 2, message: "SkillIdMismatchError" });
@@ -185,8 +196,8 @@ describe("traces (x86_64)", () => {
     "off with %s: nothing exported, no traceparent sent",
     async (_title, extra) => {
       const { otlp, backends, fn } = await tracedFunction("x86_64", extra);
-      expect((await fn.invoke(baseEvent("statusResolved"), { traceId: TRACE_HEADER })).kind).toBe("response");
-      expect((await fn.invoke(commuteEvent())).kind).toBe("response");
+      expect((await answered(fn, baseEvent("statusResolved"), { traceId: TRACE_HEADER })).kind).toBe("response");
+      expect((await answered(fn, commuteEvent())).kind).toBe("response");
       expect(otlp.exports).toEqual([]);
       expect(backends.requests.length).toBeGreaterThan(0);
       for (const seen of backends.requests) expect(seen.headers["traceparent"]).toBeUndefined();

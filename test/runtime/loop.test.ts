@@ -693,3 +693,40 @@ describe("Runtime API answers", () => {
     });
   });
 });
+
+describe("after the answer", () => {
+  test("runs the context's afterResponse tasks once the answer is posted, before asking for the next event", async () => {
+    await withEmulator(async (emulator) => {
+      const seenByTask: string[][] = [];
+      const { promise: release, resolve } = Promise.withResolvers<void>();
+      const loop = runLoop(
+        emulator,
+        async (event, context) => {
+          context.afterResponse(async () => {
+            seenByTask.push(emulator.requests.map((request) => `${request.method} ${request.path}`));
+            await release;
+          });
+          context.afterResponse(() => Promise.reject(new Error("the export failed")));
+          return event;
+        },
+        noDeps,
+      );
+      // The caller has its answer while the first task is still waiting.
+      const outcome = await emulator.invoke({ n: 1 }, { requestId: "req-after-1" });
+      expect(outcome).toMatchObject({ kind: "response", body: '{"n":1}' });
+      await Bun.sleep(30);
+      expect(emulator.requests.filter((request) => request.method === "GET")).toHaveLength(1);
+      resolve();
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(seenByTask).toEqual([
+        ["GET /2018-06-01/runtime/invocation/next", "POST /2018-06-01/runtime/invocation/req-after-1/response"],
+      ]);
+      // A failing task is logged, and the loop goes on to the next event.
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({ level: "WARN", event: "runtime.afterResponse.failed", requestId: "req-after-1" }),
+      );
+      expect(emulator.requests.filter((request) => request.method === "GET")).toHaveLength(2);
+    });
+  });
+});

@@ -216,6 +216,8 @@ async function invokeOneBuild(
         deps.io.out(reportLine(result, emulation));
       }
       if (receiver !== undefined) {
+        // The runtime exports after posting the answer, before it asks for the next event: wait for it.
+        await exportAfter(receiver, exported, EXPORT_WAIT_MS);
         const spans = receiver.exports.slice(exported).flatMap((received) => received.spans);
         deps.io.out(spans.length === 0 ? "Spans: none received\n" : `Spans:\n${renderSpanTree(spans)}\n`);
       }
@@ -240,4 +242,13 @@ if (import.meta.main) {
     INVOKE_USAGE,
   );
   process.exit(code);
+}
+
+/** How long `--traces` waits for an invocation's export (the local function's OTLP timeout is 2 s). */
+const EXPORT_WAIT_MS = 3_000;
+
+/** Resolves once the receiver holds more than `seen` exports, or after `waitMs`. */
+async function exportAfter(receiver: FakeOtlpReceiver, seen: number, waitMs: number): Promise<void> {
+  const until = performance.now() + waitMs;
+  while (receiver.exports.length <= seen && performance.now() < until) await Bun.sleep(5);
 }
