@@ -106,25 +106,35 @@ async function readOne(secret: SecretToRead, context: ReadContext): Promise<stri
       });
     } catch (error) {
       if (context.signal.aborted) break;
-      // Only the error's code: Bun's messages name the URL, and nothing here may carry more.
-      const code = (error as { code?: unknown }).code;
-      lastProblem = `could not be fetched (${typeof code === "string" ? code : "network error"})`;
+      lastProblem = fetchProblem(error);
     }
     if (response !== undefined) {
       if (response.ok) {
-        const value = await readValue(response, context.signal).catch(() => undefined);
-        if (value === undefined) {
+        let value: string | undefined;
+        let received = true;
+        try {
+          value = await readValue(response, context.signal);
+        } catch (error) {
+          // The answer broke off (a connection reset mid-body): nothing was received, so ask again.
           if (context.signal.aborted) break;
-          throw fail("was answered with something other than a text secret");
+          received = false;
+          lastProblem = fetchProblem(error);
         }
-        const trimmed = value.trim();
-        if (trimmed === "") throw fail("is empty");
-        context.onSecret?.(trimmed);
-        return trimmed;
+        if (received) {
+          if (value === undefined) {
+            if (context.signal.aborted) break;
+            throw fail("was answered with something other than a text secret");
+          }
+          const trimmed = value.trim();
+          if (trimmed === "") throw fail("is empty");
+          context.onSecret?.(trimmed);
+          return trimmed;
+        }
+      } else {
+        await response.body?.cancel().catch(() => undefined);
+        lastProblem = `was refused by the Parameters and Secrets extension (status ${response.status})`;
+        if (!isRetryableStatus(response.status)) throw fail(lastProblem);
       }
-      await response.body?.cancel().catch(() => undefined);
-      lastProblem = `was refused by the Parameters and Secrets extension (status ${response.status})`;
-      if (!isRetryableStatus(response.status)) throw fail(lastProblem);
     }
     const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)] ?? 0;
     if (context.now() + delay >= context.deadline) break;
@@ -138,6 +148,13 @@ function isRetryableStatus(status: number): boolean {
   return status === 400 || status === 429 || status >= 500;
 }
 
+/** Why a request got no answer, by the error's code only: Bun's messages name the URL, and nothing here may carry more. */
+function fetchProblem(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return `could not be fetched (${typeof code === "string" ? code : "network error"})`;
+}
+
+/** The SecretString of a 200 answer, or undefined when it is not one; throws when the body cannot be read. */
 async function readValue(response: Response, signal: AbortSignal): Promise<string | undefined> {
   const length = Number(response.headers.get("content-length") ?? "0");
   if (length > MAX_ANSWER_BYTES) return undefined;

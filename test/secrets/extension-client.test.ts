@@ -61,6 +61,39 @@ describe("readSecrets", () => {
     expect(fake.requests.map((request) => request.secretId).sort()).toEqual([ID_REF.secretId, KEY_REF.secretId].sort());
   });
 
+  test.each([
+    ["once, then answers", 1, true],
+    ["every time", Number.POSITIVE_INFINITY, false],
+  ])("an answer whose body breaks off (a reset) %s is asked for again", async (_title, breaks, reads) => {
+    let calls = 0;
+    const brokenOff = (): Response => {
+      const body = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"SecretString":"'));
+          controller.error(Object.assign(new Error("socket closed"), { code: "ECONNRESET" }));
+        },
+      });
+      return new Response(body, { status: 200 });
+    };
+    const read = readSecrets([KEY_REF], {
+      port: 2773,
+      token: TOKEN,
+      timeoutMs: 300,
+      fetch: async () => {
+        calls += 1;
+        return calls <= breaks ? brokenOff() : Response.json({ SecretString: KEY });
+      },
+    });
+    if (reads) {
+      expect([...(await read)]).toEqual([["TFL_APP_KEY", KEY]]);
+      expect(calls).toBe(2);
+    } else {
+      const error = await failure(read);
+      expect(error.message).toMatch(/could not be fetched \(ECONNRESET\); gave up within the 300 ms allowed/);
+      expect(calls).toBeGreaterThan(2);
+    }
+  });
+
   test("waits for an extension that answers 400 while it is not ready", async () => {
     const fake = extension({ [KEY_REF.secretId]: { kind: "value", value: KEY, notReadyFor: 3 } });
     const values = await readSecrets([KEY_REF], { port: fake.port, token: TOKEN });
