@@ -236,14 +236,6 @@ async function invokeOneBuild(
   return failures;
 }
 
-if (import.meta.main) {
-  const code = await runCli(
-    () => runInvoke(Bun.argv.slice(2), { io: processIo, env: process.env, hostArch: hostArch(), qemuAvailable }),
-    INVOKE_USAGE,
-  );
-  process.exit(code);
-}
-
 /** How long `--traces` waits for an invocation's export (the local function's OTLP timeout is 2 s). */
 const EXPORT_WAIT_MS = 3_000;
 
@@ -251,4 +243,12 @@ const EXPORT_WAIT_MS = 3_000;
 async function exportAfter(receiver: FakeOtlpReceiver, seen: number, waitMs: number): Promise<void> {
   const until = performance.now() + waitMs;
   while (receiver.exports.length <= seen && performance.now() < until) await Bun.sleep(5);
+}
+
+if (import.meta.main) {
+  const code = await runCli(
+    () => runInvoke(Bun.argv.slice(2), { io: processIo, env: process.env, hostArch: hostArch(), qemuAvailable }),
+    INVOKE_USAGE,
+  );
+  process.exit(code);
 }

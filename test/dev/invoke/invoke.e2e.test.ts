@@ -321,6 +321,25 @@ describe.skipIf(bothReasons.some((reason) => reason !== undefined))("bun run inv
 
 describe("bun run invoke --traces", () => {
   const reason = skipReason("x86_64", "invoke --traces");
+  // As a script, not only in process: the entry point runs at import, before the module's later lines.
+  (reason === undefined ? test : test.skip)(
+    "runs as a script with --traces, printing the span tree",
+    async () => {
+      const child = Bun.spawn(
+        [process.execPath, "run", "src/dev/invoke/invoke.ts", "--traces", "--arch", "x86_64", "--dist", DIST],
+        { cwd: new URL("../../..", import.meta.url).pathname, stdout: "pipe", stderr: "pipe" },
+      );
+      const [out, err, code] = await Promise.all([
+        new Response(child.stdout).text(),
+        new Response(child.stderr).text(),
+        child.exited,
+      ]);
+      expect(err).toBe("");
+      expect(code).toBe(0);
+      expect(out).toMatch(/Spans:\ntrace [0-9a-f]{32}\n/);
+    },
+    30_000,
+  );
   (reason === undefined ? test : test.skip)(
     "prints each invocation's spans as a tree: the invocation, the skill request, the TfL call",
     async () => {
