@@ -146,9 +146,47 @@ export async function checkBytecodeOrder(binary: string, scratch: string): Promi
   return comparisons;
 }
 
+/** What `--help` prints. */
+export const RECORD_ORDER_USAGE = `Usage: bun run src/dev/bench/record-order.ts [--check | --dry-run | --help]
+
+Records the bytecode-order profiles (${BYTECODE_ORDER_FILES.join(", ")}) by running
+dist/x86_64/bootstrap behind the emulator: once to the first launch answer, once through every kind of
+request. Run \`bun run build\` first and rebuild afterwards: ${RERECORD_COMMAND}
+
+  --check     record into dist/bench/order-check instead and fail (exit 1) when a committed profile no
+              longer matches the build
+  --dry-run   print what would be recorded and where, and record nothing
+  -h, --help  this text
+`;
+
+/** The options this script takes; anything else is a usage error (exit 2). */
+export function parseRecordOrderArgs(argv: readonly string[]): "record" | "check" | "dry-run" | "help" | "usage" {
+  if (argv.length === 0) return "record";
+  if (argv.length > 1) return "usage";
+  switch (argv[0]) {
+    case "--check":
+      return "check";
+    case "--dry-run":
+      return "dry-run";
+    case "--help":
+    case "-h":
+      return "help";
+    default:
+      return "usage";
+  }
+}
+
 if (import.meta.main) {
   const binary = resolve(ROOT, "dist/x86_64/bootstrap");
-  if (Bun.argv.includes("--check")) {
+  const mode = parseRecordOrderArgs(Bun.argv.slice(2));
+  if (mode === "help") {
+    process.stdout.write(RECORD_ORDER_USAGE);
+  } else if (mode === "usage") {
+    process.stderr.write(`error: unknown options ${Bun.argv.slice(2).join(" ")}\n\n${RECORD_ORDER_USAGE}`);
+    process.exitCode = 2;
+  } else if (mode === "dry-run") {
+    for (const file of BYTECODE_ORDER_FILES) process.stdout.write(`would record ${binary} → ${file}\n`);
+  } else if (mode === "check") {
     const scratch = resolve(ROOT, "dist/bench/order-check");
     const report = describeStaleProfiles(await checkBytecodeOrder(binary, scratch));
     process.stderr.write(report === "" ? "the bytecode-order profiles match the build\n" : `${report}\n`);

@@ -1,8 +1,11 @@
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
+import { BYTECODE_ORDER_FILES } from "../../../src/dev/base/build-plan.ts";
 import {
   compareOrderProfiles,
   describeStaleProfiles,
+  parseRecordOrderArgs,
   profileEntries,
+  RECORD_ORDER_USAGE,
   RERECORD_COMMAND,
 } from "../../../src/dev/bench/record-order.ts";
 
@@ -35,4 +38,23 @@ test("says nothing when every profile matches, and names the stale ones with the
   expect(text).toContain("invocations.order is stale: 2 of the 3 entries its requests now record are not in it");
   expect(text).not.toContain("launch.order");
   expect(text).toContain(RERECORD_COMMAND);
+});
+
+describe("record-order's options", () => {
+  test.each([
+    [[], "record"],
+    [["--check"], "check"],
+    [["--dry-run"], "dry-run"],
+    [["--help"], "help"],
+    [["-h"], "help"],
+    [["--bogus"], "usage"],
+    [["--check", "--dry-run"], "usage"],
+  ] as const)("%p → %p", (argv, mode) => {
+    expect(parseRecordOrderArgs(argv)).toBe(mode);
+  });
+
+  test("the usage names the profiles and the one command that re-records them", () => {
+    for (const file of BYTECODE_ORDER_FILES) expect(RECORD_ORDER_USAGE).toContain(file);
+    expect(RECORD_ORDER_USAGE).toContain(RERECORD_COMMAND);
+  });
 });
