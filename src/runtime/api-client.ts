@@ -1,4 +1,5 @@
 import type { Diagnostic } from "./diagnostic.ts";
+import { INVOCATION_ID_HEADER } from "./context.ts";
 import { RuntimeApiError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
@@ -55,8 +56,6 @@ export const INIT_ERROR_PATH = `${API_VERSION}/runtime/init/error`;
 const RESPONSE_HEADERS: Readonly<Record<string, string>> = { "Content-Type": "application/json" };
 const ERROR_CONTENT_TYPE = "application/vnd.aws.lambda.error+json";
 const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
-/** Echoed on /response and /error so Lambda can refuse an answer to an invocation it already ended. */
-const INVOCATION_ID_HEADER = "Lambda-Runtime-Invocation-Id";
 const MAX_BODY_IN_LOG = 1024;
 // Bun reports a socket the peer closed as ECONNRESET ("The socket connection was closed unexpectedly").
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ConnectionClosed", "ConnectionReset"]);

@@ -89,8 +89,7 @@ export class LambdaInvocationContext implements InvocationContext {
     this.deadlineMs = Number.isFinite(deadline) && deadline > 0 ? deadline : Date.now() + MAX_FUNCTION_TIMEOUT_MS;
     this.invokedFunctionArn = headers.get(FUNCTION_ARN_HEADER) ?? undefined;
     // An empty header carries no trace: treat it as absent, so `_X_AMZN_TRACE_ID` is deleted, not set to "".
-    const traceId = headers.get(TRACE_ID_HEADER);
-    this.traceId = traceId === null || traceId === "" ? undefined : traceId;
+    this.traceId = headerValue(headers, TRACE_ID_HEADER);
     this.tenantId = headerValue(headers, TENANT_ID_HEADER);
     this.#headers = headers;
     this.#function = functionInfo;
