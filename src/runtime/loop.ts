@@ -47,6 +47,8 @@ export interface RuntimeOptions {
    * tests pass an EventEmitter, so the test runner's own process keeps its handlers.
    */
   readonly process?: ProcessEvents | undefined;
+  /** Scales the JIT's tier-up thresholds. Default `Bun.unsafe.setJITPolicy`; see restoreJitPolicy. */
+  readonly setJitPolicy?: ((scale: number) => void) | undefined;
 }
 
 /** The slice of `process` the runtime listens on for errors nobody caught. */
@@ -130,6 +132,7 @@ export async function startRuntime<D>(
     // Loaded only in concurrency mode, so the one-at-a-time loop neither loads nor pays for it.
     store: workers > 1 ? new (await import("node:async_hooks")).AsyncLocalStorage<string>() : undefined,
     inFlight: new Set(),
+    startingUp: true,
   };
   listenForUncaughtErrors(options.process ?? process, log, exit, current);
 
@@ -158,7 +161,17 @@ export async function startRuntime<D>(
     return exit(1);
   }
 
-  const serving: Serving<D> = { api, handler, deps, env, functionInfo: readFunctionInfo(env), log, redact, current };
+  const serving: Serving<D> = {
+    api,
+    handler,
+    deps,
+    env,
+    functionInfo: readFunctionInfo(env),
+    log,
+    redact,
+    current,
+    setJitPolicy: options.setJitPolicy ?? Bun.unsafe.setJITPolicy,
+  };
   const outcome = workers > 1 ? await serveConcurrently(serving, workers) : await serveOneAtATime(serving);
   if (signal?.aborted === true) throw signal.reason;
   log.error("runtime.api.failed", { path: outcome.path, status: outcome.status, error: outcome.error });
@@ -175,6 +188,7 @@ interface Serving<D> {
   readonly log: RuntimeLogger;
   readonly redact: Redactor;
   readonly current: Current;
+  readonly setJitPolicy: (scale: number) => void;
 }
 
 /**
@@ -187,6 +201,8 @@ interface Current {
   requestId: string | undefined;
   readonly store: AsyncLocalStorage<string> | undefined;
   readonly inFlight: Set<string>;
+  /** True until the first answer (or invocation error) is posted: see restoreJitPolicy. */
+  startingUp: boolean;
 }
 
 interface Fatal {
@@ -328,8 +344,20 @@ async function answer<D>(
     return fatal(invocationPath(requestId, typeof result === "string" ? "response" : "error"), error);
   }
   if (rejection !== undefined) logRejection(context.log, rejection);
+  if (serving.current.startingUp) restoreJitPolicy(serving);
   await context.runAfterResponse();
   return undefined;
+}
+
+/**
+ * Ends the start-up JIT policy once the first answer is posted. The executable starts with the JIT's
+ * tier-up thresholds scaled up (`--compile-jit-policy`, src/dev/base/build-plan.ts), so code that
+ * runs once per sandbox (module evaluation, init, the first request) is interpreted, not compiled.
+ * From the second invocation on the sandbox is warm and the normal policy (1) applies.
+ */
+function restoreJitPolicy<D>(serving: Serving<D>): void {
+  serving.current.startingUp = false;
+  serving.setJitPolicy(1);
 }
 
 /** Parses the event, runs the handler and serialises its result; every failure becomes a Failure. */

@@ -730,3 +730,68 @@ describe("after the answer", () => {
     });
   });
 });
+
+describe("the start-up JIT policy", () => {
+  /** Records each setJitPolicy call with the Runtime API requests made before it. */
+  function jitPolicySpy(emulator: RuntimeApiEmulator): {
+    setJitPolicy: (scale: number) => void;
+    calls: { scale: number; requestsBefore: string[] }[];
+  } {
+    const calls: { scale: number; requestsBefore: string[] }[] = [];
+    return {
+      calls,
+      setJitPolicy: (scale) =>
+        calls.push({ scale, requestsBefore: emulator.requests.map((request) => `${request.method} ${request.path}`) }),
+    };
+  }
+
+  test.each([
+    ["the first answer", { n: 1 }, "response"],
+    ["the first invocation error", { fail: true }, "error"],
+  ] as const)("is restored to 1 once, right after %s is posted", async (_name, firstEvent, endpoint) => {
+    await withEmulator(async (emulator) => {
+      const spy = jitPolicySpy(emulator);
+      const loop = runLoop(emulator, failWhenAsked, noDeps, { setJitPolicy: spy.setJitPolicy });
+      await emulator.invoke(firstEvent, { requestId: "req-jit-1" });
+      await emulator.invoke({ n: 2 }, { requestId: "req-jit-2" });
+      await emulator.invoke({ n: 3 }, { requestId: "req-jit-3" });
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(spy.calls).toEqual([
+        {
+          scale: 1,
+          requestsBefore: [
+            "GET /2018-06-01/runtime/invocation/next",
+            `POST /2018-06-01/runtime/invocation/req-jit-1/${endpoint}`,
+          ],
+        },
+      ]);
+    });
+  });
+
+  test("is not touched before the first event: init and the wait for it keep the start-up policy", async () => {
+    await withEmulator(async (emulator) => {
+      const spy = jitPolicySpy(emulator);
+      const loop = runLoop(emulator, echo, noDeps, { setJitPolicy: spy.setJitPolicy });
+      await emulator.waitForNext();
+      await Bun.sleep(20);
+      await loop.stop();
+      expect(spy.calls).toEqual([]);
+    });
+  });
+
+  test("is restored once in concurrency mode, however many workers answer", async () => {
+    await withEmulator(async (emulator) => {
+      const spy = jitPolicySpy(emulator);
+      const loop = runLoop(emulator, echo, noDeps, {
+        env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_MAX_CONCURRENCY: "4" },
+        setJitPolicy: spy.setJitPolicy,
+      });
+      const outcomes = await Promise.all(Array.from({ length: 12 }, (_, n) => emulator.invoke({ n })));
+      await loop.stop();
+      expect(outcomes.every((outcome) => outcome.kind === "response")).toBe(true);
+      expect(spy.calls.map((call) => call.scale)).toEqual([1]);
+      expect(spy.calls[0]?.requestsBefore.some((request) => request.startsWith("POST "))).toBe(true);
+    });
+  });
+});

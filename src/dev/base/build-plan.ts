@@ -34,6 +34,17 @@ export const BYTECODE_ORDER_FILES: readonly string[] = [
 ];
 
 /**
+ * JavaScriptCore's tier-up thresholds are multiplied by this from process start until the runtime has
+ * posted its first answer (then `Bun.unsafe.setJITPolicy(1)`, src/runtime/loop.ts). Code that runs
+ * once per sandbox (module evaluation, init, the first request) stays in the interpreter instead of
+ * starting the JIT's threads and compiling: at the default scale a catalogue helper and valibot's
+ * schema helper reached the baseline JIT during module evaluation, which cost the first answer about
+ * 2.5 ms and 84 page faults, 300 KiB of anonymous memory (README, Decisions D28). 4, 16 and 64 all
+ * remove those compiles; 16 leaves room for more start-up code.
+ */
+export const START_JIT_POLICY = 16;
+
+/**
  * Flags every compile gets. `--bytecode` needs `--format=esm` for top-level await; the autoload
  * switches stop the binary reading `.env`/`bunfig.toml` from Lambda's cwd (README, Decisions D25).
  * `--smol` is baked into the executable's argv: a smaller, more often collected heap took the peak
@@ -49,6 +60,7 @@ export const COMPILE_FLAGS: readonly string[] = [
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
   "--compile-exec-argv=--smol",
+  `--compile-jit-policy=${START_JIT_POLICY}`,
 ];
 
 /** The one file in each zip: Lambda's custom runtime looks for `bootstrap` at the root. */
