@@ -65,41 +65,58 @@ interface Setting {
   readonly value: string;
 }
 
-const BooleanSchema = v.pipe(
-  v.string(),
-  v.toLowerCase(),
-  v.picklist(["true", "false"], 'must be "true" or "false"'),
-  v.transform((value) => value === "true"),
+/**
+ * A schema built on its first use, not at import. Most settings are unset in a given function (the
+ * secrets and trace ones usually all are), and building every schema at import, with the regular
+ * expressions in them that JavaScriptCore parses as each is created, cost every cold start about
+ * 1.2 ms before the first answer (README, Decisions D28).
+ */
+function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
+}
+
+const BooleanSchema = onFirstUse(() =>
+  v.pipe(
+    v.string(),
+    v.toLowerCase(),
+    v.picklist(["true", "false"], 'must be "true" or "false"'),
+    v.transform((value) => value === "true"),
+  ),
 );
 
 const ABSOLUTE_HTTP = "must be an absolute http(s) URL";
 
 /** An absolute http(s) URL, as a URL object; the raw text is kept to spot an empty "?" or "#". */
-const HttpUrlSchema = v.pipe(
-  v.string(),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    try {
-      return { url: new URL(dataset.value), raw: dataset.value };
-    } catch {
-      addIssue({ message: ABSOLUTE_HTTP });
-      return NEVER;
-    }
-  }),
-  v.check(({ url }) => url.protocol === "https:" || url.protocol === "http:", ABSOLUTE_HTTP),
+const HttpUrlSchema = onFirstUse(() =>
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      try {
+        return { url: new URL(dataset.value), raw: dataset.value };
+      } catch {
+        addIssue({ message: ABSOLUTE_HTTP });
+        return NEVER;
+      }
+    }),
+    v.check(({ url }) => url.protocol === "https:" || url.protocol === "http:", ABSOLUTE_HTTP),
+  ),
 );
 
 /** An absolute http(s) URL without credentials, query or fragment, normalised to end in "/". */
-const BaseUrlSchema = v.pipe(
-  HttpUrlSchema,
-  v.check(({ url }) => url.username === "" && url.password === "", "must not contain credentials"),
-  v.check(
-    ({ url, raw }) => url.search === "" && url.hash === "" && !raw.includes("?") && !raw.includes("#"),
-    "must not contain a query or fragment",
+const BaseUrlSchema = onFirstUse(() =>
+  v.pipe(
+    HttpUrlSchema(),
+    v.check(({ url }) => url.username === "" && url.password === "", "must not contain credentials"),
+    v.check(
+      ({ url, raw }) => url.search === "" && url.hash === "" && !raw.includes("?") && !raw.includes("#"),
+      "must not contain a query or fragment",
+    ),
+    v.transform(({ url }) => {
+      if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
+      return url.href;
+    }),
   ),
-  v.transform(({ url }) => {
-    if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
-    return url.href;
-  }),
 );
 
 /** Validates one setting; the first issue becomes a ConfigError "<VARIABLE> <why>". */
@@ -117,7 +134,7 @@ export function loadConfig(env: Environment): Config {
   const read = createReader(env);
   const skillId = read(CONFIG_VARIABLES.skillId);
   const verifySetting = read(CONFIG_VARIABLES.verifySkillId);
-  const explicitVerify = verifySetting === undefined ? undefined : parseSetting(BooleanSchema, verifySetting);
+  const explicitVerify = verifySetting === undefined ? undefined : parseSetting(BooleanSchema(), verifySetting);
   // Inside Lambda (`AWS_LAMBDA_FUNCTION_NAME` set) verification must not be off by accident.
   const insideLambda = (env["AWS_LAMBDA_FUNCTION_NAME"] ?? "").trim() !== "";
 
@@ -139,10 +156,10 @@ export function loadConfig(env: Environment): Config {
   return Object.freeze({
     skillId: skillId?.value,
     verifySkillId: explicitVerify ?? skillId !== undefined,
-    tflApiUrl: tflApiUrl === undefined ? CONFIG_DEFAULTS.tflApiUrl : parseSetting(BaseUrlSchema, tflApiUrl),
+    tflApiUrl: tflApiUrl === undefined ? CONFIG_DEFAULTS.tflApiUrl : parseSetting(BaseUrlSchema(), tflApiUrl),
     tflAppId: read(CONFIG_VARIABLES.tflAppId)?.value,
     tflAppKey: read(CONFIG_VARIABLES.tflAppKey)?.value,
-    skillApiUrl: skillApiUrl === undefined ? CONFIG_DEFAULTS.skillApiUrl : parseSetting(BaseUrlSchema, skillApiUrl),
+    skillApiUrl: skillApiUrl === undefined ? CONFIG_DEFAULTS.skillApiUrl : parseSetting(BaseUrlSchema(), skillApiUrl),
   });
 }
 
@@ -159,7 +176,10 @@ export function secretsInEnvironment(env: Environment): string[] {
   }
   // Credentials in an endpoint's user-info travel as an Authorization header: redact them too.
   for (const variable of [TRACE_VARIABLES.endpoint, TRACE_VARIABLES.tracesEndpoint]) {
-    const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]+)@/i.exec(env[variable]?.trim() ?? "")?.[1];
+    const endpoint = env[variable]?.trim();
+    // Unset, or no "@" at all: the pattern cannot match, so it is not even compiled (a cold start's cost).
+    if (endpoint === undefined || !endpoint.includes("@")) continue;
+    const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]+)@/i.exec(endpoint)?.[1];
     if (userInfo !== undefined) values.push(userInfo, ...userInfo.split(":"));
   }
   return [...new Set(values)].filter(
@@ -200,19 +220,23 @@ export interface SecretSources {
 export const DEFAULT_EXTENSION_PORT = 2773;
 
 /** A Secrets Manager name (letters, digits and /_+=.@-, at most 512) or a secret's ARN. */
-const SecretIdSchema = v.pipe(
-  v.string(),
-  v.maxLength(2048, "is too long for a Secrets Manager secret name or ARN"),
-  v.regex(/^[A-Za-z0-9/_+=.@:-]+$/, "must be a Secrets Manager secret name or ARN"),
+const SecretIdSchema = onFirstUse(() =>
+  v.pipe(
+    v.string(),
+    v.maxLength(2048, "is too long for a Secrets Manager secret name or ARN"),
+    v.regex(/^[A-Za-z0-9/_+=.@:-]+$/, "must be a Secrets Manager secret name or ARN"),
+  ),
 );
 
-const PortSchema = v.pipe(
-  v.string(),
-  v.regex(/^\d{1,5}$/, "must be a port number (1-65535)"),
-  v.transform(Number),
-  v.number(),
-  v.minValue(1, "must be a port number (1-65535)"),
-  v.maxValue(65535, "must be a port number (1-65535)"),
+const PortSchema = onFirstUse(() =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,5}$/, "must be a port number (1-65535)"),
+    v.transform(Number),
+    v.number(),
+    v.minValue(1, "must be a port number (1-65535)"),
+    v.maxValue(65535, "must be a port number (1-65535)"),
+  ),
 );
 
 /**
@@ -238,7 +262,7 @@ export function loadSecretSources(env: Environment): SecretSources | undefined {
         `${referenceVariable} and ${direct.variable} are both set: keep the secret reference or the value, not both`,
       );
     }
-    references.push({ variable, referenceVariable, secretId: parseSetting(SecretIdSchema, reference) });
+    references.push({ variable, referenceVariable, secretId: parseSetting(SecretIdSchema(), reference) });
   }
   if (references.length === 0) return undefined;
 
@@ -253,7 +277,7 @@ export function loadSecretSources(env: Environment): SecretSources | undefined {
   }
   return Object.freeze({
     references: Object.freeze(references),
-    port: portSetting === undefined ? DEFAULT_EXTENSION_PORT : parseSetting(PortSchema, portSetting),
+    port: portSetting === undefined ? DEFAULT_EXTENSION_PORT : parseSetting(PortSchema(), portSetting),
     token: token.value,
   });
 }
@@ -295,37 +319,41 @@ export interface TraceConfig {
 export const DEFAULT_EXPORT_TIMEOUT_MS = 250;
 const MAX_EXPORT_TIMEOUT_MS = 5_000;
 
-const TimeoutSchema = v.pipe(
-  v.string(),
-  v.regex(/^\d{1,5}$/, `must be a whole number of milliseconds (1-${MAX_EXPORT_TIMEOUT_MS})`),
-  v.transform(Number),
-  v.number(),
-  v.minValue(1, `must be a whole number of milliseconds (1-${MAX_EXPORT_TIMEOUT_MS})`),
-  v.maxValue(MAX_EXPORT_TIMEOUT_MS, `must be a whole number of milliseconds (1-${MAX_EXPORT_TIMEOUT_MS})`),
+const TimeoutSchema = onFirstUse(() =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,5}$/, `must be a whole number of milliseconds (1-${MAX_EXPORT_TIMEOUT_MS})`),
+    v.transform(Number),
+    v.number(),
+    v.minValue(1, `must be a whole number of milliseconds (1-${MAX_EXPORT_TIMEOUT_MS})`),
+    v.maxValue(MAX_EXPORT_TIMEOUT_MS, `must be a whole number of milliseconds (1-${MAX_EXPORT_TIMEOUT_MS})`),
+  ),
 );
 
 /** `key=value` pairs separated by commas, values URL-encoded (the OpenTelemetry list format). */
-const KeyValueListSchema = v.pipe(
-  v.string(),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const pairs: Record<string, string> = {};
-    for (const item of dataset.value.split(",")) {
-      if (item.trim() === "") continue;
-      const equals = item.indexOf("=");
-      const key = equals < 0 ? "" : item.slice(0, equals).trim();
-      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
-        addIssue({ message: "must be a comma-separated list of key=value pairs" });
-        return NEVER;
+const KeyValueListSchema = onFirstUse(() =>
+  v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const pairs: Record<string, string> = {};
+      for (const item of dataset.value.split(",")) {
+        if (item.trim() === "") continue;
+        const equals = item.indexOf("=");
+        const key = equals < 0 ? "" : item.slice(0, equals).trim();
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
+          addIssue({ message: "must be a comma-separated list of key=value pairs" });
+          return NEVER;
+        }
+        try {
+          pairs[key] = decodeURIComponent(item.slice(equals + 1).trim());
+        } catch {
+          addIssue({ message: "holds a value that is not valid URL encoding" });
+          return NEVER;
+        }
       }
-      try {
-        pairs[key] = decodeURIComponent(item.slice(equals + 1).trim());
-      } catch {
-        addIssue({ message: "holds a value that is not valid URL encoding" });
-        return NEVER;
-      }
-    }
-    return pairs;
-  }),
+      return pairs;
+    }),
+  ),
 );
 
 /**
@@ -339,9 +367,9 @@ export function loadTraceConfig(env: Environment): TraceConfig | undefined {
   const endpoint = readPlain(env, TRACE_VARIABLES.endpoint);
   let url: string;
   if (tracesEndpoint !== undefined) {
-    url = parseSetting(HttpUrlSchema, tracesEndpoint).url.href;
+    url = parseSetting(HttpUrlSchema(), tracesEndpoint).url.href;
   } else if (endpoint !== undefined) {
-    const base = parseSetting(HttpUrlSchema, endpoint).url;
+    const base = parseSetting(HttpUrlSchema(), endpoint).url;
     if (!base.pathname.endsWith("/")) base.pathname = `${base.pathname}/`;
     url = new URL("v1/traces", base).href;
   } else {
@@ -352,12 +380,12 @@ export function loadTraceConfig(env: Environment): TraceConfig | undefined {
   const resourceAttributes = readPlain(env, TRACE_VARIABLES.resourceAttributes);
   const timeout = readPlain(env, TRACE_VARIABLES.tracesTimeout) ?? readPlain(env, TRACE_VARIABLES.timeout);
   const resource: Record<string, string> =
-    resourceAttributes === undefined ? {} : parseSetting(KeyValueListSchema, resourceAttributes);
+    resourceAttributes === undefined ? {} : parseSetting(KeyValueListSchema(), resourceAttributes);
   return Object.freeze({
     url,
     headers: Object.freeze({
-      ...(headers === undefined ? {} : parseSetting(KeyValueListSchema, headers)),
-      ...(tracesHeaders === undefined ? {} : parseSetting(KeyValueListSchema, tracesHeaders)),
+      ...(headers === undefined ? {} : parseSetting(KeyValueListSchema(), headers)),
+      ...(tracesHeaders === undefined ? {} : parseSetting(KeyValueListSchema(), tracesHeaders)),
     }),
     // OTEL_SERVICE_NAME wins over a service.name in OTEL_RESOURCE_ATTRIBUTES, as the specification says.
     serviceName:
@@ -366,7 +394,7 @@ export function loadTraceConfig(env: Environment): TraceConfig | undefined {
       readPlain(env, "AWS_LAMBDA_FUNCTION_NAME")?.value ??
       "london-travel",
     resourceAttributes: Object.freeze(resource),
-    timeoutMs: timeout === undefined ? DEFAULT_EXPORT_TIMEOUT_MS : parseSetting(TimeoutSchema, timeout),
+    timeoutMs: timeout === undefined ? DEFAULT_EXPORT_TIMEOUT_MS : parseSetting(TimeoutSchema(), timeout),
   });
 }
 

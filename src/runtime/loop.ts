@@ -29,7 +29,7 @@ export type Handler<D> = (event: unknown, context: InvocationContext, deps: D) =
 export type Init<D> = (log: RuntimeLogger) => Promise<D> | D;
 
 /** Seams that let tests run the loop in-process; production passes none of them. */
-export interface RuntimeOptions {
+export interface RuntimeOptions<D = unknown> {
   /** Source of AWS_LAMBDA_* settings; `_X_AMZN_TRACE_ID` is set and deleted in it. Default process.env. */
   readonly env?: Record<string, string | undefined> | undefined;
   /** Default: the global fetch. */
@@ -49,6 +49,13 @@ export interface RuntimeOptions {
   readonly process?: ProcessEvents | undefined;
   /** Scales the JIT's tier-up thresholds. Default `Bun.unsafe.setJITPolicy`; see restoreJitPolicy. */
   readonly setJitPolicy?: ((scale: number) => void) | undefined;
+  /**
+   * Runs once, while the first GET /next is in flight: work the first event needs anyway (building
+   * schemas, first runs of the answer's code), done while Bun's HTTP client starts its thread and
+   * connects instead of after the event has arrived. It must be quick and must not fail the
+   * function: an error is logged and the loop goes on.
+   */
+  readonly warmUp?: ((deps: D) => void) | undefined;
 }
 
 /** The slice of `process` the runtime listens on for errors nobody caught. */
@@ -102,7 +109,7 @@ class Failure {
 export async function startRuntime<D>(
   handler: Handler<D>,
   init: Init<D>,
-  options: RuntimeOptions = {},
+  options: RuntimeOptions<D> = {},
 ): Promise<never> {
   const env = options.env ?? process.env;
   const exit = options.exit ?? exitProcess;
@@ -133,6 +140,7 @@ export async function startRuntime<D>(
     store: workers > 1 ? new (await import("node:async_hooks")).AsyncLocalStorage<string>() : undefined,
     inFlight: new Set(),
     startingUp: true,
+    warmedUp: options.warmUp === undefined,
   };
   listenForUncaughtErrors(options.process ?? process, log, exit, current);
 
@@ -170,7 +178,8 @@ export async function startRuntime<D>(
     log,
     redact,
     current,
-    setJitPolicy: options.setJitPolicy ?? Bun.unsafe.setJITPolicy,
+    setJitPolicy: options.setJitPolicy ?? bunSetJitPolicy(),
+    warmUp: options.warmUp,
   };
   const outcome = workers > 1 ? await serveConcurrently(serving, workers) : await serveOneAtATime(serving);
   if (signal?.aborted === true) throw signal.reason;
@@ -189,6 +198,7 @@ interface Serving<D> {
   readonly redact: Redactor;
   readonly current: Current;
   readonly setJitPolicy: (scale: number) => void;
+  readonly warmUp: ((deps: D) => void) | undefined;
 }
 
 /**
@@ -203,6 +213,8 @@ interface Current {
   readonly inFlight: Set<string>;
   /** True until the first answer (or invocation error) is posted: see restoreJitPolicy. */
   startingUp: boolean;
+  /** True once warmUp has run (or there is none). */
+  warmedUp: boolean;
 }
 
 interface Fatal {
@@ -224,7 +236,10 @@ async function serveOne<D>(serving: Serving<D>): Promise<Fatal | undefined> {
   const { api, env, current } = serving;
   let next;
   try {
-    next = await api.nextInvocation();
+    // fetch hands the request to Bun's HTTP thread at once, so the warm-up overlaps the round trip.
+    const asked = api.nextInvocation();
+    if (!current.warmedUp) warmUpOnce(serving);
+    next = await asked;
   } catch (error) {
     return fatal(NEXT_PATH, error);
   }
@@ -275,6 +290,8 @@ async function serveConcurrently<D>(serving: Serving<D>, workers: number): Promi
     }
   };
   for (let index = 0; index < workers; index += 1) void worker();
+  // Every worker has sent its GET /next by now (a worker runs up to its first await).
+  warmUpOnce(serving);
   return lost;
 }
 
@@ -347,6 +364,23 @@ async function answer<D>(
   if (serving.current.startingUp) restoreJitPolicy(serving);
   await context.runAfterResponse();
   return undefined;
+}
+
+/** Runs the warm-up the first time the loop waits for an event; its failure is logged, never fatal. */
+function warmUpOnce<D>(serving: Serving<D>): void {
+  if (serving.current.warmedUp) return;
+  serving.current.warmedUp = true;
+  try {
+    serving.warmUp?.(serving.deps);
+  } catch (error) {
+    serving.log.warn("runtime.warmUp.failed", { error });
+  }
+}
+
+/** Bun's JIT policy switch; under another runtime (the bench also runs the skill on Node.js) a no-op. */
+function bunSetJitPolicy(): (scale: number) => void {
+  const bun = (globalThis as { Bun?: typeof Bun }).Bun;
+  return bun === undefined ? () => undefined : (scale) => bun.unsafe.setJITPolicy(scale);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { attemptsOf, createJsonClient, describeError, UpstreamError } from "../http/index.ts";
 import type { Budget, FetchLike, Logger, RetryOptions } from "../http/index.ts";
-import { PreferencesSchema } from "./schemas.ts";
+import { preferencesSchema } from "./schemas.ts";
 
 /** Built once at init from the configuration. */
 export interface SkillApiClientOptions {
@@ -59,7 +59,7 @@ export function createSkillApiClient(options: SkillApiClientOptions): SkillApiCl
       const result = await http.getJson({
         path: PATH,
         operation: OPERATION,
-        schema: PreferencesSchema,
+        schema: preferencesSchema(),
         budget,
         headers: { authorization: `Bearer ${accessToken}` },
         secrets,

@@ -5,14 +5,24 @@
  */
 import * as v from "valibot";
 
-/** The body of `GET /api/preferences`. */
-export const PreferencesSchema = v.nullable(
-  v.pipe(
-    // valibot's `object` accepts arrays; an array is not a preferences document.
-    v.custom<unknown>((input) => !Array.isArray(input), "Invalid type: Expected Object but received Array"),
-    v.object({
-      favoriteLines: v.nullish(v.array(v.string())),
-    }),
-  ),
-);
-export type Preferences = v.InferOutput<typeof PreferencesSchema>;
+function buildPreferencesSchema() {
+  return v.nullable(
+    v.pipe(
+      // valibot's `object` accepts arrays; an array is not a preferences document.
+      v.custom<unknown>((input) => !Array.isArray(input), "Invalid type: Expected Object but received Array"),
+      v.object({
+        favoriteLines: v.nullish(v.array(v.string())),
+      }),
+    ),
+  );
+}
+export type Preferences = v.InferOutput<ReturnType<typeof buildPreferencesSchema>>;
+
+/**
+ * The body of `GET /api/preferences`, built on the first commute question, not at import: most
+ * sandboxes start with another request (README, Decisions D28).
+ */
+export const preferencesSchema = (() => {
+  let built: ReturnType<typeof buildPreferencesSchema> | undefined;
+  return () => (built ??= buildPreferencesSchema());
+})();

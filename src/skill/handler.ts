@@ -15,9 +15,9 @@ import type { SkillDeps, SkillInvocation } from "./ports.ts";
 import { speak, type AlexaResponse } from "./response.ts";
 import {
   isKnownRequestType,
-  RequestEnvelopeSchema,
-  RequestTypeProbeSchema,
-  UnknownRequestEnvelopeSchema,
+  requestEnvelopeSchema,
+  requestTypeProbeSchema,
+  unknownEnvelopeSchema,
   type RequestEnvelope,
   type UnknownRequestEnvelope,
 } from "./schemas.ts";
@@ -71,14 +71,15 @@ export async function handleAlexaRequest(
  * strict variant), then the full envelope for that type. Throws `InvalidRequestError`.
  */
 export function parseAlexaEvent(event: unknown): ParsedEvent {
-  const probe = v.safeParse(RequestTypeProbeSchema, event);
+  const probe = v.safeParse(requestTypeProbeSchema(), event);
   if (!probe.success) throw new InvalidRequestError(probe.issues);
-  if (isKnownRequestType(probe.output.request.type)) {
-    const result = v.safeParse(RequestEnvelopeSchema, event);
+  const { type } = probe.output.request;
+  if (isKnownRequestType(type)) {
+    const result = v.safeParse(requestEnvelopeSchema(type), event);
     if (!result.success) throw new InvalidRequestError(result.issues);
     return { kind: "known", envelope: result.output };
   }
-  const result = v.safeParse(UnknownRequestEnvelopeSchema, event);
+  const result = v.safeParse(unknownEnvelopeSchema(), event);
   if (!result.success) throw new InvalidRequestError(result.issues);
   return { kind: "unknown", envelope: result.output };
 }

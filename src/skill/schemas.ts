@@ -1,6 +1,11 @@
 /**
  * valibot schemas for the Alexa request envelope. They list only the fields the skill reads;
- * `v.object` drops every other key, so new Alexa fields never break parsing. Built once here.
+ * `v.object` drops every other key, so new Alexa fields never break parsing.
+ *
+ * Each request type's envelope is built the first time a request of that type arrives, not at
+ * import: a sandbox whose first request is a launch never constructs the intent, session-end or
+ * error schemas before answering it (construction at import cost every cold start about 0.8 ms,
+ * README, Decisions D28). The builders are plain functions, so the types still come from them.
  */
 import * as v from "valibot";
 
@@ -16,149 +21,209 @@ const KNOWN_REQUEST_TYPES = [
 export type KnownRequestType = (typeof KNOWN_REQUEST_TYPES)[number];
 
 /** `application.applicationId`, as found in both `session` and `context.System`. */
-const ApplicationSchema = v.object({
-  applicationId: v.optional(v.string()),
-});
-
-/** The user as Alexa describes them; `accessToken` is null or absent when the account is not linked. */
-const UserSchema = v.object({
-  userId: v.nullish(v.string()),
-  accessToken: v.nullish(v.string()),
-});
+function applicationSchema() {
+  return v.object({
+    applicationId: v.optional(v.string()),
+  });
+}
 
 /** `session`: absent for out-of-session requests such as System.ExceptionEncountered. */
-const SessionSchema = v.object({
-  sessionId: v.nullish(v.string()),
-  application: v.nullish(ApplicationSchema),
-  user: v.nullish(UserSchema),
-});
+function sessionSchema() {
+  return v.object({
+    sessionId: v.nullish(v.string()),
+    application: v.nullish(applicationSchema()),
+    // The user as Alexa describes them; `accessToken` is null or absent when the account is not linked.
+    user: v.nullish(
+      v.object({
+        userId: v.nullish(v.string()),
+        accessToken: v.nullish(v.string()),
+      }),
+    ),
+  });
+}
 
 /** The part of `session` the intents read. */
-export type Session = v.InferOutput<typeof SessionSchema>;
-
-/** `context`: absent or null in test consoles; we only read the skill id. */
-const ContextSchema = v.object({
-  System: v.nullish(
-    v.object({
-      application: v.nullish(ApplicationSchema),
-    }),
-  ),
-});
+export type Session = v.InferOutput<ReturnType<typeof sessionSchema>>;
 
 /** ISO-8601 string in production, epoch milliseconds from Amazon's simulator (README, Decisions D26). */
-export const TimestampSchema = v.union([v.string(), v.number()]);
+export function timestampSchema() {
+  return v.union([v.string(), v.number()]);
+}
 
-const RequestBaseEntries = {
-  requestId: v.nullish(v.string()),
-  timestamp: v.optional(TimestampSchema),
-  locale: v.nullish(v.string()),
-};
+/** What every envelope carries besides `request`; `context` is absent or null in test consoles. */
+function envelopeEntries() {
+  return {
+    version: v.nullish(v.string()),
+    session: v.nullish(sessionSchema()),
+    context: v.nullish(
+      v.object({
+        System: v.nullish(v.object({ application: v.nullish(applicationSchema()) })),
+      }),
+    ),
+  };
+}
 
-/** A slot: `value` is missing when Alexa heard nothing; `resolutions` is read by `resolveLine`. */
-const SlotSchema = v.object({
-  name: v.nullish(v.string()),
-  value: v.nullish(v.string()),
-  resolutions: v.optional(v.unknown()),
-});
-
-/** `request.intent`: `slots` may be missing or `{}`. */
-const IntentSchema = v.object({
-  name: v.string(),
-  slots: v.nullish(v.record(v.string(), SlotSchema)),
-});
-
-/** An intent with its slots. */
-export type Intent = v.InferOutput<typeof IntentSchema>;
-
-/** The user opened the skill without asking anything. */
-const LaunchRequestSchema = v.object({
-  type: v.literal("LaunchRequest"),
-  ...RequestBaseEntries,
-});
-
-/** The user asked something the interaction model mapped to an intent. */
-const IntentRequestSchema = v.object({
-  type: v.literal("IntentRequest"),
-  ...RequestBaseEntries,
-  intent: IntentSchema,
-});
+function requestBaseEntries() {
+  return {
+    requestId: v.nullish(v.string()),
+    timestamp: v.optional(timestampSchema()),
+    locale: v.nullish(v.string()),
+  };
+}
 
 /** An error as Alexa reports it; `type` is a string, not an enum, so new values never fail. */
-const AlexaErrorSchema = v.object({
-  type: v.nullish(v.string()),
-  message: v.nullish(v.string()),
-});
+function alexaErrorSchema() {
+  return v.object({
+    type: v.nullish(v.string()),
+    message: v.nullish(v.string()),
+  });
+}
+
+/** The user opened the skill without asking anything. */
+function launchEnvelopeSchema() {
+  return v.object({
+    ...envelopeEntries(),
+    request: v.object({ type: v.literal("LaunchRequest"), ...requestBaseEntries() }),
+  });
+}
+
+/**
+ * The user asked something the interaction model mapped to an intent. `slots` may be missing or
+ * `{}`; a slot's `value` is missing when Alexa heard nothing, and `resolutions` is read by
+ * `resolveLine`.
+ */
+function intentEnvelopeSchema() {
+  return v.object({
+    ...envelopeEntries(),
+    request: v.object({
+      type: v.literal("IntentRequest"),
+      ...requestBaseEntries(),
+      intent: v.object({
+        name: v.string(),
+        slots: v.nullish(
+          v.record(
+            v.string(),
+            v.object({
+              name: v.nullish(v.string()),
+              value: v.nullish(v.string()),
+              resolutions: v.optional(v.unknown()),
+            }),
+          ),
+        ),
+      }),
+    }),
+  });
+}
 
 /** The session closed (user, error or too many reprompts); Alexa accepts no speech in reply. */
-const SessionEndedRequestSchema = v.object({
-  type: v.literal("SessionEndedRequest"),
-  ...RequestBaseEntries,
-  reason: v.nullish(v.string()),
-  error: v.nullish(AlexaErrorSchema),
-});
+function sessionEndedEnvelopeSchema() {
+  return v.object({
+    ...envelopeEntries(),
+    request: v.object({
+      type: v.literal("SessionEndedRequest"),
+      ...requestBaseEntries(),
+      reason: v.nullish(v.string()),
+      error: v.nullish(alexaErrorSchema()),
+    }),
+  });
+}
 
 /** Alexa could not use one of our earlier responses; Alexa accepts no speech in reply. */
-const ExceptionEncounteredRequestSchema = v.object({
-  type: v.literal("System.ExceptionEncountered"),
-  ...RequestBaseEntries,
-  error: v.nullish(AlexaErrorSchema),
-  cause: v.nullish(v.object({ requestId: v.nullish(v.string()) })),
-});
+function exceptionEncounteredEnvelopeSchema() {
+  return v.object({
+    ...envelopeEntries(),
+    request: v.object({
+      type: v.literal("System.ExceptionEncountered"),
+      ...requestBaseEntries(),
+      error: v.nullish(alexaErrorSchema()),
+      cause: v.nullish(v.object({ requestId: v.nullish(v.string()) })),
+    }),
+  });
+}
 
-/** `request`, discriminated on `type` wherever it appears in the object. */
-const RequestSchema = v.variant("type", [
-  LaunchRequestSchema,
-  IntentRequestSchema,
-  SessionEndedRequestSchema,
-  ExceptionEncounteredRequestSchema,
-]);
+type LaunchEnvelope = v.InferOutput<ReturnType<typeof launchEnvelopeSchema>>;
+type IntentEnvelope = v.InferOutput<ReturnType<typeof intentEnvelopeSchema>>;
+type SessionEndedEnvelope = v.InferOutput<ReturnType<typeof sessionEndedEnvelopeSchema>>;
+type ExceptionEncounteredEnvelope = v.InferOutput<ReturnType<typeof exceptionEncounteredEnvelopeSchema>>;
 
 /** `LaunchRequest`. */
-export type LaunchRequest = v.InferOutput<typeof LaunchRequestSchema>;
+export type LaunchRequest = LaunchEnvelope["request"];
 /** `IntentRequest`. */
-export type IntentRequest = v.InferOutput<typeof IntentRequestSchema>;
+export type IntentRequest = IntentEnvelope["request"];
+/** An intent with its slots. */
+export type Intent = IntentRequest["intent"];
 /** `SessionEndedRequest`. */
-export type SessionEndedRequest = v.InferOutput<typeof SessionEndedRequestSchema>;
+export type SessionEndedRequest = SessionEndedEnvelope["request"];
 /** `System.ExceptionEncountered`. */
-export type ExceptionEncounteredRequest = v.InferOutput<typeof ExceptionEncounteredRequestSchema>;
+export type ExceptionEncounteredRequest = ExceptionEncounteredEnvelope["request"];
 
-const EnvelopeEntries = {
-  version: v.nullish(v.string()),
-  session: v.nullish(SessionSchema),
-  context: v.nullish(ContextSchema),
+/** A parsed event for a known request type, discriminated on `request.type`. */
+export type RequestEnvelope = LaunchEnvelope | IntentEnvelope | SessionEndedEnvelope | ExceptionEncounteredEnvelope;
+
+/** A schema whose output is a known request type's envelope. */
+export type RequestEnvelopeSchema = v.GenericSchema<unknown, RequestEnvelope>;
+
+const ENVELOPE_BUILDERS: Readonly<Record<KnownRequestType, () => RequestEnvelopeSchema>> = {
+  LaunchRequest: launchEnvelopeSchema,
+  IntentRequest: intentEnvelopeSchema,
+  SessionEndedRequest: sessionEndedEnvelopeSchema,
+  "System.ExceptionEncountered": exceptionEncounteredEnvelopeSchema,
 };
 
-/** The whole event for a known request type. */
-export const RequestEnvelopeSchema = v.object({
-  ...EnvelopeEntries,
-  request: RequestSchema,
-});
-
-/** A parsed event for a known request type. */
-export type RequestEnvelope = v.InferOutput<typeof RequestEnvelopeSchema>;
+/**
+ * The whole event for one known request type, built on the first request of that type and kept.
+ * The type comes from the probe, so there is no variant and no catch-all: a malformed known type
+ * fails its own schema (README, Decisions D26).
+ */
+export const requestEnvelopeSchema: (type: KnownRequestType) => RequestEnvelopeSchema = (() => {
+  const built = new Map<KnownRequestType, RequestEnvelopeSchema>();
+  return (type) => {
+    let schema = built.get(type);
+    if (schema === undefined) {
+      schema = ENVELOPE_BUILDERS[type]();
+      built.set(type, schema);
+    }
+    return schema;
+  };
+})();
 
 /**
  * The loose first look: only `request.type` must be a string. Unknown types are answered from
- * this shape, because a catch-all option inside the variant would accept malformed known types
- * (README, Decisions D26).
+ * this shape, because a catch-all option among the known types would accept malformed ones
+ * (README, Decisions D26). Built on the first request.
  */
-export const RequestTypeProbeSchema = v.object({
-  request: v.object({ type: v.string() }),
-});
+export const requestTypeProbeSchema = (() => {
+  const build = () => v.object({ request: v.object({ type: v.string() }) });
+  let built: ReturnType<typeof build> | undefined;
+  return () => (built ??= build());
+})();
 
-/** The whole event for a request type the skill does not handle (CanFulfillIntentRequest, …). */
-export const UnknownRequestEnvelopeSchema = v.object({
-  ...EnvelopeEntries,
-  request: v.object({
-    type: v.string(),
-    requestId: v.nullish(v.string()),
-  }),
-});
+function unknownRequestEnvelopeSchema() {
+  return v.object({
+    ...envelopeEntries(),
+    request: v.object({
+      type: v.string(),
+      requestId: v.nullish(v.string()),
+    }),
+  });
+}
 
 /** A parsed event for a request type the skill does not handle. */
-export type UnknownRequestEnvelope = v.InferOutput<typeof UnknownRequestEnvelopeSchema>;
+export type UnknownRequestEnvelope = v.InferOutput<ReturnType<typeof unknownRequestEnvelopeSchema>>;
 
-/** True for the four request types the strict schema handles. */
+/** The whole event for a request type the skill does not handle (CanFulfillIntentRequest, …), built on the first one. */
+export const unknownEnvelopeSchema = (() => {
+  let built: ReturnType<typeof unknownRequestEnvelopeSchema> | undefined;
+  return () => (built ??= unknownRequestEnvelopeSchema());
+})();
+
+/** Builds every envelope schema now (the skill's warm-up; see warm-up.ts). */
+export function buildEnvelopeSchemas(): void {
+  requestTypeProbeSchema();
+  for (const type of KNOWN_REQUEST_TYPES) requestEnvelopeSchema(type);
+}
+
+/** True for the four request types the strict schemas handle. */
 export function isKnownRequestType(type: string): type is KnownRequestType {
   return (KNOWN_REQUEST_TYPES as readonly string[]).includes(type);
 }

@@ -15,7 +15,7 @@ import {
 } from "../http/index.ts";
 import type { Budget, FetchLike, Logger, RetryOptions } from "../http/index.ts";
 import { cacheLifetimeMs, createResponseCache, createSingleFlight, MAX_CACHE_SECONDS } from "./cache.ts";
-import { DisruptionsSchema, LinesSchema } from "./schemas.ts";
+import { disruptionsSchema, linesSchema } from "./schemas.ts";
 import type { Disruption, Line } from "./schemas.ts";
 
 /** Built once at init from the configuration. */
@@ -137,7 +137,7 @@ export function createTflClient(options: TflClientOptions): TflClient {
     // Only the lines asked about are answered: a line TfL adds unasked is dropped (and logged), never read out.
     getLineStatuses: async (ids, budget) =>
       onlyAsked(
-        await get(["Line", joinSafe(ids, "line id"), "Status"], LinesSchema, budget, (lines) =>
+        await get(["Line", joinSafe(ids, "line id"), "Status"], linesSchema(), budget, (lines) =>
           missingLines(ids, lines),
         ),
         (line) => ids.includes(line.id),
@@ -145,14 +145,14 @@ export function createTflClient(options: TflClientOptions): TflClient {
       ),
     getModeStatuses: async (modes, budget) =>
       onlyAsked(
-        await get(["Line", "Mode", joinSafe(modes, "mode"), "Status"], LinesSchema, budget, (lines) =>
+        await get(["Line", "Mode", joinSafe(modes, "mode"), "Status"], linesSchema(), budget, (lines) =>
           lines.some((line) => isOfModes(line, modes)) ? undefined : "no lines for the mode",
         ),
         (line) => isOfModes(line, modes),
         budget.log ?? options.log,
       ),
     getModeDisruptions: async (modes, budget) =>
-      get(["Line", "Mode", joinSafe(modes, "mode"), "Disruption"], DisruptionsSchema, budget),
+      get(["Line", "Mode", joinSafe(modes, "mode"), "Disruption"], disruptionsSchema(), budget),
   };
 }
 

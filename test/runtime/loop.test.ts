@@ -795,3 +795,82 @@ describe("the start-up JIT policy", () => {
     });
   });
 });
+
+describe("the warm-up", () => {
+  test("runs once with init's dependencies, after init and before the first event is handled", async () => {
+    await withEmulator(async (emulator) => {
+      const order: string[] = [];
+      const deps = { name: "deps" };
+      const loop = runLoop(
+        emulator,
+        async (event, _context, received: typeof deps) => {
+          order.push(`handle ${(event as { n: number }).n} with ${received.name}`);
+          return event;
+        },
+        () => {
+          order.push("init");
+          return deps;
+        },
+        { warmUp: (received) => order.push(`warm up with ${received.name}`) },
+      );
+      await emulator.invoke({ n: 1 });
+      await emulator.invoke({ n: 2 });
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(order).toEqual(["init", "warm up with deps", "handle 1 with deps", "handle 2 with deps"]);
+    });
+  });
+
+  test("a warm-up that throws is logged and the event is still answered", async () => {
+    await withEmulator(async (emulator) => {
+      const loop = runLoop(emulator, echo, noDeps, {
+        warmUp: () => {
+          throw new Error("warm-up broke");
+        },
+      });
+      const outcome = await emulator.invoke({ n: 1 });
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(outcome).toMatchObject({ kind: "response", body: '{"n":1}' });
+      expect(loop.log.records()).toContainEqual(
+        expect.objectContaining({ level: "WARN", event: "runtime.warmUp.failed" }),
+      );
+    });
+  });
+
+  test("runs once in concurrency mode, after the workers have asked for events", async () => {
+    await withEmulator(async (emulator) => {
+      let warmUps = 0;
+      const loop = runLoop(emulator, echo, noDeps, {
+        env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_MAX_CONCURRENCY: "4" },
+        warmUp: () => {
+          warmUps += 1;
+        },
+      });
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, n) => emulator.invoke({ n })));
+      await loop.stop();
+      expect(outcomes.every((outcome) => outcome.kind === "response")).toBe(true);
+      expect(warmUps).toBe(1);
+    });
+  });
+
+  test("does not run when init fails", async () => {
+    await withEmulator(async (emulator) => {
+      let warmUps = 0;
+      const loop = runLoop(
+        emulator,
+        echo,
+        () => {
+          throw new Error("init broke");
+        },
+        {
+          warmUp: () => {
+            warmUps += 1;
+          },
+        },
+      );
+      expect(await loop.exitCode()).toBe(1);
+      expect(warmUps).toBe(0);
+    });
+  });
+});

@@ -7,7 +7,7 @@ import launchEpoch from "../fixtures/alexa/launch-epoch-timestamp.json" with { t
 import sessionEnded from "../fixtures/alexa/session-ended.json" with { type: "json" };
 import { InvalidRequestError } from "../../src/skill/errors.ts";
 import { parseAlexaEvent } from "../../src/skill/handler.ts";
-import { RequestEnvelopeSchema, TimestampSchema, isKnownRequestType } from "../../src/skill/schemas.ts";
+import { isKnownRequestType, requestEnvelopeSchema, timestampSchema } from "../../src/skill/schemas.ts";
 import {
   baseEvent,
   clone,
@@ -123,7 +123,7 @@ describe("the request envelope accepts what Alexa and its test tools send", () =
 
 describe("timestamps", () => {
   test.each([["2025-03-14T08:15:02Z"], [1741940102000], [0]])("%p is accepted", (timestamp) => {
-    expect(v.is(TimestampSchema, timestamp)).toBe(true);
+    expect(v.is(timestampSchema(), timestamp)).toBe(true);
   });
 
   test.each([[true], [null], [{ seconds: 1 }], [[2025, 3, 14]]])("%p is rejected", (timestamp) => {
@@ -133,11 +133,24 @@ describe("timestamps", () => {
   });
 });
 
-describe("the strict variant has no catch-all", () => {
+describe("the strict schemas have no catch-all", () => {
   test("an IntentRequest without an intent is rejected, not treated as an unknown type", () => {
     const event = edited((event) => delete event["request"]["intent"]);
 
-    expect(v.safeParse(RequestEnvelopeSchema, event).success).toBe(false);
+    expect(v.safeParse(requestEnvelopeSchema("IntentRequest"), event).success).toBe(false);
     expect(() => parseAlexaEvent(event)).toThrow(InvalidRequestError);
+  });
+});
+
+describe("schemas built on first use", () => {
+  const TYPES = ["LaunchRequest", "IntentRequest", "SessionEndedRequest", "System.ExceptionEncountered"] as const;
+
+  test.each(TYPES)("the %s envelope is built once and kept", (type) => {
+    expect(requestEnvelopeSchema(type)).toBe(requestEnvelopeSchema(type));
+  });
+
+  test.each(TYPES)("the %s envelope accepts only its own request type", (type) => {
+    const launch = createLaunchEvent();
+    expect(v.safeParse(requestEnvelopeSchema(type), launch).success).toBe(type === "LaunchRequest");
   });
 });

@@ -16,9 +16,28 @@ const ENTITIES: Readonly<Record<string, string>> = {
 const INVALID_XML =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/**
+ * Exact pre-check for INVALID_XML: false only when the text holds no character the pattern could
+ * remove (any surrogate sends the text to the pattern, which tells paired from lone). Everyday text
+ * never reaches the pattern, so a cold start does not compile it for the first answer.
+ */
+function mayHoldInvalidXml(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (
+      code < 0x20
+        ? code !== 0x09 && code !== 0x0a && code !== 0x0d
+        : code >= 0xd800 && (code <= 0xdfff || code >= 0xfffe)
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Removes characters no XML document (and no card) may carry. */
 export function stripInvalidCharacters(text: string): string {
-  return text.replace(INVALID_XML, "");
+  return mayHoldInvalidXml(text) ? text.replace(INVALID_XML, "") : text;
 }
 
 /** Escapes text for an SSML text node: & < > " ' become entities; forbidden characters are dropped. */

@@ -124,3 +124,22 @@ describe("toSsml length limit", () => {
     expect(Buffer.byteLength(ssml)).toBeLessThanOrEqual(100);
   });
 });
+
+describe("stripInvalidCharacters at the edges of what XML allows", () => {
+  test.each([
+    ["U+0000", "a\u0000b", "ab"],
+    ["U+001F", "a\u001Fb", "ab"],
+    ["U+000B", "a\u000Bb", "ab"],
+    ["a lone high surrogate at the end", "ab\uD83D", "ab"],
+    ["a lone low surrogate at the start", "\uDE87ab", "ab"],
+    ["U+FFFE", "a\uFFFEb", "ab"],
+    ["U+FFFF", "a\uFFFFb", "ab"],
+    ["tab, line feed and carriage return", "a\tb\nc\rd", "a\tb\nc\rd"],
+    ["U+0020 and U+D7FF", "a b\uD7FF", "a b\uD7FF"],
+    ["a surrogate pair", "a\uD83D\uDE87b", "a\uD83D\uDE87b"],
+    ["U+E000 and U+FFFD", "a\uE000\uFFFDb", "a\uE000\uFFFDb"],
+    ["plain text", "Victoria line: good service.", "Victoria line: good service."],
+  ])("%s", (_name, text, expected) => {
+    expect(stripInvalidCharacters(text)).toBe(expected);
+  });
+});
