@@ -41,41 +41,37 @@ function compiles(stderr: string): { baseline: number; dfg: number } {
 for (const arch of ARCHS) {
   const describeIfBuilt = skipReason(arch, "start-up JIT policy end-to-end") === undefined ? describe : describe.skip;
   describeIfBuilt(arch, () => {
-    test(
-      "compiles nothing until the first answer is posted, then tiers up under the normal policy",
-      async () => {
-        const emulator = await startRuntimeApiEmulator({ timeoutMs: 30_000 });
-        const child = spawnBootstrap({
-          binary: binaryPath(DIST, arch),
-          arch,
-          runtimeApi: emulator.address,
-          env: {
-            SKILL_ID: LOCAL_SKILL_ID,
-            TFL_API_URL: backends.url,
-            SKILL_API_URL: backends.url,
-            BUN_JSC_reportCompileTimes: "1",
-          },
-        });
-        cleanup.push({ process: child, emulator });
+    test("compiles nothing until the first answer is posted, then tiers up under the normal policy", async () => {
+      const emulator = await startRuntimeApiEmulator({ timeoutMs: 30_000 });
+      const child = spawnBootstrap({
+        binary: binaryPath(DIST, arch),
+        arch,
+        runtimeApi: emulator.address,
+        env: {
+          SKILL_ID: LOCAL_SKILL_ID,
+          TFL_API_URL: backends.url,
+          SKILL_API_URL: backends.url,
+          BUN_JSC_reportCompileTimes: "1",
+        },
+      });
+      cleanup.push({ process: child, emulator });
 
-        await emulator.waitForNext();
-        expect(compiles(child.stderr())).toEqual({ baseline: 0, dfg: 0 });
-        // The emulator has the answer before the runtime hears back from its POST, so before the
-        // policy is restored.
-        expect((await emulator.invoke(buildEvent("launch"))).kind).toBe("response");
-        expect(compiles(child.stderr())).toEqual({ baseline: 0, dfg: 0 });
+      await emulator.waitForNext();
+      expect(compiles(child.stderr())).toEqual({ baseline: 0, dfg: 0 });
+      // The emulator has the answer before the runtime hears back from its POST, so before the
+      // policy is restored.
+      expect((await emulator.invoke(buildEvent("launch"))).kind).toBe("response");
+      expect(compiles(child.stderr())).toEqual({ baseline: 0, dfg: 0 });
 
-        const status = buildEvent("status", { line: "victoria" });
-        for (let sent = 0; sent < STATUS_REQUESTS; sent += 1) {
-          expect((await emulator.invoke(status)).kind).toBe("response");
-        }
-        // Kept at the start-up scale, these requests give about 30 baseline and 3 DFG compiles; under
-        // the normal policy about 210 and 130.
-        const after = compiles(child.stderr());
-        expect(after.baseline).toBeGreaterThan(100);
-        expect(after.dfg).toBeGreaterThan(40);
-      },
-      60_000,
-    );
+      const status = buildEvent("status", { line: "victoria" });
+      for (let sent = 0; sent < STATUS_REQUESTS; sent += 1) {
+        expect((await emulator.invoke(status)).kind).toBe("response");
+      }
+      // Kept at the start-up scale, these requests give about 30 baseline and 3 DFG compiles; under
+      // the normal policy about 210 and 130.
+      const after = compiles(child.stderr());
+      expect(after.baseline).toBeGreaterThan(100);
+      expect(after.dfg).toBeGreaterThan(40);
+    }, 60_000);
   });
 }
