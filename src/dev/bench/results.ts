@@ -6,6 +6,7 @@ import type { LoadSummary } from "../base/concurrent-load.ts";
 import type { CandidateId, RequestKind } from "./plan.ts";
 import type { MemoryTrend, RssReading } from "../base/trend.ts";
 import type { Percentiles } from "./stats.ts";
+import type { OrderComparison } from "./record-order.ts";
 
 /** The machine the run happened on, for the README. */
 export interface MachineInfo {
@@ -122,4 +123,9 @@ export interface BenchResults {
   readonly emptyExecutableBytes: number | undefined;
   readonly zipLimitBytes: number;
   readonly notes: readonly string[];
+  /**
+   * The committed bytecode-order profiles against a fresh recording from the measured bootstrap (a
+   * stale profile costs start time silently); absent in older results.
+   */
+  readonly bytecodeOrder?: readonly OrderComparison[] | undefined;
 }

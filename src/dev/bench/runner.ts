@@ -47,6 +47,7 @@ import type {
 import { median } from "../base/stats.ts";
 import { memoryTrend, type RssReading } from "../base/trend.ts";
 import { describeSample } from "./stats.ts";
+import { checkBytecodeOrder } from "./record-order.ts";
 
 /** What the runner needs from outside. */
 export interface RunnerDeps {
@@ -110,6 +111,9 @@ export async function runBench(plan: BenchPlan, deps: RunnerDeps): Promise<Bench
   } finally {
     await backends.stop();
   }
+  // A stale profile lays the start-up code out in an old order, which costs start time unnoticed.
+  const bytecodeOrder = await checkBytecodeOrder(at(built), at(`${plan.settings.distDir}/bench/order-check`));
+  deps.log("bytecode-order profiles checked against the bootstrap");
 
   const candidates: CandidateInfo[] = [];
   for (const candidate of plan.candidates) {
@@ -151,6 +155,7 @@ export async function runBench(plan: BenchPlan, deps: RunnerDeps): Promise<Bench
     emptyExecutableBytes: await sizeOf(at(plan.emptyExecutable)),
     zipLimitBytes: LAMBDA_ZIP_LIMIT_BYTES,
     notes,
+    bytecodeOrder,
   };
 }
 
