@@ -217,12 +217,6 @@ export const unknownEnvelopeSchema = (() => {
   return () => (built ??= unknownRequestEnvelopeSchema());
 })();
 
-/** Builds every envelope schema now (the skill's warm-up; see warm-up.ts). */
-export function buildEnvelopeSchemas(): void {
-  requestTypeProbeSchema();
-  for (const type of KNOWN_REQUEST_TYPES) requestEnvelopeSchema(type);
-}
-
 /** True for the four request types the strict schemas handle. */
 export function isKnownRequestType(type: string): type is KnownRequestType {
   return (KNOWN_REQUEST_TYPES as readonly string[]).includes(type);
