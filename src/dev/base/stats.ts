@@ -57,3 +57,21 @@ export function percentChange(before: number | undefined, after: number | undefi
   }
   return ((after - before) / Math.abs(before)) * 100;
 }
+
+/**
+ * The median of the round-by-round differences `values[i] − base[i]` (rounds where either is missing
+ * are skipped): on a machine whose speed drifts during a run, a steadier comparison of two
+ * alternating executables than the difference of their medians.
+ */
+export function pairedMedianDifference(
+  values: readonly (number | undefined)[],
+  base: readonly (number | undefined)[],
+): number | undefined {
+  const differences: number[] = [];
+  for (let index = 0; index < Math.min(values.length, base.length); index += 1) {
+    const value = values[index];
+    const reference = base[index];
+    if (value !== undefined && reference !== undefined) differences.push(value - reference);
+  }
+  return median(differences);
+}

@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import { parseCliArgs, processIo, runCli, UsageError, type CliIo } from "../base/cli-support.ts";
+import { pairedMedianDifference } from "../base/stats.ts";
 import { startRuntimeApiEmulator } from "../base/emulator.ts";
 import { buildEvent, LOCAL_SKILL_ID } from "../base/events.ts";
 import { startBenchBackends } from "./backends.ts";
@@ -27,7 +28,10 @@ export const START_PROBE_USAGE = `Usage: bun run src/dev/bench/start-probe.ts [o
 Starts the executable behind the Runtime API emulator (Lambda's environment, the skill's settings,
 TfL and the skill API from recordings), sends one launch request, and prints per start: ms to the
 first GET /next and to the answer, bytes read (read_bytes: from the disk; rchar: through read(2)),
-major and minor page faults and peak RSS, all taken the moment the answer arrives.
+major and minor page faults and peak RSS, all taken the moment the answer arrives. Several
+executables alternate, rotated every round; each after the first also gets the median of its
+round-by-round first-answer differences from the first, steadier than comparing medians on a machine
+whose speed drifts.
 
 Options:
   --runs N        starts (default 5)
@@ -227,6 +231,16 @@ export async function runStartProbe(argv: readonly string[], io: CliIo = process
       return `${median.toFixed(digits)} (${(values[0] ?? 0).toFixed(digits)}–${(values.at(-1) ?? 0).toFixed(digits)})`;
     });
     io.out([path, ...cells].join("\t"));
+  }
+  const [first, ...others] = paths;
+  const answersOf = (path: string): (number | undefined)[] =>
+    (samples.get(path) ?? []).map((sample) => sample.firstAnswerMs);
+  for (const path of others) {
+    const difference = pairedMedianDifference(answersOf(path), answersOf(first ?? ""));
+    if (difference === undefined) continue;
+    io.out(
+      `${path}: first answer ${difference >= 0 ? "+" : ""}${difference.toFixed(2)} ms against ${first} (median of the round-by-round differences)`,
+    );
   }
   return 0;
 }

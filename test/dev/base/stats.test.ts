@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { percentChange, percentile, summarise } from "../../../src/dev/base/stats.ts";
+import { pairedMedianDifference, percentChange, percentile, summarise } from "../../../src/dev/base/stats.ts";
 
 test.each<[string, number[], ReturnType<typeof summarise>]>([
   ["a single value", [7], { count: 1, min: 7, median: 7, p95: 7, max: 7, mean: 7 }],
@@ -38,4 +38,14 @@ test.each<[number | undefined, number | undefined, number | undefined]>([
   [Number.NaN, 5, undefined],
 ])("the change from %p to %p is %p percent", (before, after, change) => {
   expect(percentChange(before, after)).toBe(change as number);
+});
+
+test.each<[string, (number | undefined)[], (number | undefined)[], number | undefined]>([
+  ["a steady lead", [11, 21, 31], [10, 20, 30], 1],
+  ["drift hits both alike", [12, 40, 13], [10, 38, 12], 2],
+  ["a missing round is skipped", [12, undefined, 14], [10, 20, 11], 2.5],
+  ["a slower candidate", [9, 18], [10, 20], -1.5],
+  ["nothing to pair", [undefined], [10], undefined],
+])("pairedMedianDifference: %s", (_name, values, base, expected) => {
+  expect(pairedMedianDifference(values, base)).toBe(expected);
 });
