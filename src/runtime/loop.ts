@@ -140,7 +140,7 @@ export async function startRuntime<D>(
     store: workers > 1 ? new (await import("node:async_hooks")).AsyncLocalStorage<string>() : undefined,
     inFlight: new Set(),
     startingUp: true,
-    warmedUp: options.warmUp === undefined,
+    warmedUp: false,
   };
   listenForUncaughtErrors(options.process ?? process, log, exit, current);
 
@@ -213,7 +213,7 @@ interface Current {
   readonly inFlight: Set<string>;
   /** True until the first answer (or invocation error) is posted: see restoreJitPolicy. */
   startingUp: boolean;
-  /** True once warmUp has run (or there is none). */
+  /** True once the loop has prepared for its first event (see warmUpOnce). */
   warmedUp: boolean;
 }
 
@@ -366,11 +366,15 @@ async function answer<D>(
   return undefined;
 }
 
-/** Runs the warm-up the first time the loop waits for an event; its failure is logged, never fatal. */
+/**
+ * Prepares for the first event while its GET /next is in flight: renders a log line (dropped) and runs
+ * the handler's warm-up. A failure is logged, never fatal.
+ */
 function warmUpOnce<D>(serving: Serving<D>): void {
   if (serving.current.warmedUp) return;
   serving.current.warmedUp = true;
   try {
+    serving.log.prepare();
     serving.warmUp?.(serving.deps);
   } catch (error) {
     serving.log.warn("runtime.warmUp.failed", { error });
