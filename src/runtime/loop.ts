@@ -136,8 +136,10 @@ export async function startRuntime<D>(
   const log = createLogger({ format, level: settings.level, write: options.write, redact });
   const current: Current = {
     requestId: undefined,
-    // Loaded only in concurrency mode, so the one-at-a-time loop neither loads nor pays for it.
-    store: workers > 1 ? new (await import("node:async_hooks")).AsyncLocalStorage<string>() : undefined,
+    // Loaded only in concurrency mode, so the one-at-a-time loop neither loads nor pays for it; through
+    // getBuiltinModule, because a bundled `import("node:async_hooks")` embeds about 300 KB of module
+    // code in the executable, which every start loads (README, Decisions D28).
+    store: workers > 1 ? new (asyncHooks().AsyncLocalStorage)<string>() : undefined,
     inFlight: new Set(),
     startingUp: true,
     warmedUp: false,
@@ -379,6 +381,10 @@ function warmUpOnce<D>(serving: Serving<D>): void {
   } catch (error) {
     serving.log.warn("runtime.warmUp.failed", { error });
   }
+}
+
+function asyncHooks(): typeof import("node:async_hooks") {
+  return process.getBuiltinModule("node:async_hooks");
 }
 
 /** Bun's JIT policy switch; under another runtime (the bench also runs the skill on Node.js) a no-op. */
