@@ -14,7 +14,7 @@ import {
 import type { Tracer } from "./otel/index.ts";
 import { startRuntime } from "./runtime/index.ts";
 import type { Handler, Init, InvocationContext, RuntimeLogger } from "./runtime/index.ts";
-import { describeRequest, handleAlexaRequest, warmUpSkill } from "./skill/index.ts";
+import { describeRequest, handleAlexaRequest } from "./skill/index.ts";
 import type { SkillDeps } from "./skill/index.ts";
 import { createSkillApiClient } from "./skill-api/index.ts";
 import { createTflClient } from "./tfl/index.ts";
@@ -155,8 +155,7 @@ async function handleTraced(
 
 /** Runs the Lambda loop with a handler (the skill's own unless a test entry wraps it). */
 export function serve(handler: Handler<AppDeps> = handle): Promise<never> {
-  // The skill's warm-up runs while the first GET /next is in flight (README, Decisions D28).
-  return startRuntime(handler, init, { redact: secretsInEnvironment(process.env), warmUp: warmUpSkill });
+  return startRuntime(handler, init, { redact: secretsInEnvironment(process.env) });
 }
 
 if (import.meta.main) await serve();

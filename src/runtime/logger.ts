@@ -30,12 +30,6 @@ export interface RuntimeLogger extends Logger {
    * startRuntime, from the errors posted to Lambda.
    */
   redact(secrets: readonly string[]): void;
-  /**
-   * Renders one line the way every line is rendered and drops it: the process's first rendering
-   * pays once for JSON.stringify's replacer path and the timestamp (about 0.4 ms measured), so the
-   * runtime calls this while it waits for its first event (README, Decisions D28). Writes nothing.
-   */
-  prepare(): void;
 }
 
 /** Options of createLogger; `write` receives each line without its trailing newline. */
@@ -158,16 +152,6 @@ class StructuredLogger implements RuntimeLogger {
 
   redact(secrets: readonly string[]): void {
     this.#sink.redact.add(secrets);
-  }
-
-  prepare(): void {
-    const sink = this.#sink;
-    sink.redact.apply(
-      sink.render(sink.replacer, sink.now().toISOString(), "INFO", "runtime.prepare", this.#bindings, {
-        requestId: "prepare",
-        nested: { text: "prepare", count: 1, flag: true, none: null },
-      }),
-    );
   }
 
   #emit(level: string, event: string, fields: Record<string, unknown> | undefined): void {

@@ -29,7 +29,7 @@ export type Handler<D> = (event: unknown, context: InvocationContext, deps: D) =
 export type Init<D> = (log: RuntimeLogger) => Promise<D> | D;
 
 /** Seams that let tests run the loop in-process; production passes none of them. */
-export interface RuntimeOptions<D = unknown> {
+export interface RuntimeOptions {
   /** Source of AWS_LAMBDA_* settings; `_X_AMZN_TRACE_ID` is set and deleted in it. Default process.env. */
   readonly env?: Record<string, string | undefined> | undefined;
   /** Default: the global fetch. */
@@ -49,13 +49,6 @@ export interface RuntimeOptions<D = unknown> {
   readonly process?: ProcessEvents | undefined;
   /** Scales the JIT's tier-up thresholds. Default `Bun.unsafe.setJITPolicy`; see restoreJitPolicy. */
   readonly setJitPolicy?: ((scale: number) => void) | undefined;
-  /**
-   * Runs once, while the first GET /next is in flight: work the first event needs anyway (building
-   * schemas, first runs of the answer's code), done while Bun's HTTP client starts its thread and
-   * connects instead of after the event has arrived. It must be quick and must not fail the
-   * function: an error is logged and the loop goes on.
-   */
-  readonly warmUp?: ((deps: D) => void) | undefined;
 }
 
 /** The slice of `process` the runtime listens on for errors nobody caught. */
@@ -109,7 +102,7 @@ class Failure {
 export async function startRuntime<D>(
   handler: Handler<D>,
   init: Init<D>,
-  options: RuntimeOptions<D> = {},
+  options: RuntimeOptions = {},
 ): Promise<never> {
   const env = options.env ?? process.env;
   const exit = options.exit ?? exitProcess;
@@ -142,7 +135,6 @@ export async function startRuntime<D>(
     store: workers > 1 ? new (asyncHooks().AsyncLocalStorage)<string>() : undefined,
     inFlight: new Set(),
     startingUp: true,
-    warmedUp: false,
   };
   listenForUncaughtErrors(options.process ?? process, log, exit, current);
 
@@ -181,7 +173,6 @@ export async function startRuntime<D>(
     redact,
     current,
     setJitPolicy: options.setJitPolicy ?? bunSetJitPolicy(),
-    warmUp: options.warmUp,
   };
   const outcome = workers > 1 ? await serveConcurrently(serving, workers) : await serveOneAtATime(serving);
   if (signal?.aborted === true) throw signal.reason;
@@ -200,7 +191,6 @@ interface Serving<D> {
   readonly redact: Redactor;
   readonly current: Current;
   readonly setJitPolicy: (scale: number) => void;
-  readonly warmUp: ((deps: D) => void) | undefined;
 }
 
 /**
@@ -215,8 +205,6 @@ interface Current {
   readonly inFlight: Set<string>;
   /** True until the first answer (or invocation error) is posted: see restoreJitPolicy. */
   startingUp: boolean;
-  /** True once the loop has prepared for its first event (see warmUpOnce). */
-  warmedUp: boolean;
 }
 
 interface Fatal {
@@ -238,10 +226,7 @@ async function serveOne<D>(serving: Serving<D>): Promise<Fatal | undefined> {
   const { api, env, current } = serving;
   let next;
   try {
-    // fetch hands the request to Bun's HTTP thread at once, so the warm-up overlaps the round trip.
-    const asked = api.nextInvocation();
-    if (!current.warmedUp) warmUpOnce(serving);
-    next = await asked;
+    next = await api.nextInvocation();
   } catch (error) {
     return fatal(NEXT_PATH, error);
   }
@@ -292,8 +277,6 @@ async function serveConcurrently<D>(serving: Serving<D>, workers: number): Promi
     }
   };
   for (let index = 0; index < workers; index += 1) void worker();
-  // Every worker has sent its GET /next by now (a worker runs up to its first await).
-  warmUpOnce(serving);
   return lost;
 }
 
@@ -368,21 +351,7 @@ async function answer<D>(
   return undefined;
 }
 
-/**
- * Prepares for the first event while its GET /next is in flight: renders a log line (dropped) and runs
- * the handler's warm-up. A failure is logged, never fatal.
- */
-function warmUpOnce<D>(serving: Serving<D>): void {
-  if (serving.current.warmedUp) return;
-  serving.current.warmedUp = true;
-  try {
-    serving.log.prepare();
-    serving.warmUp?.(serving.deps);
-  } catch (error) {
-    serving.log.warn("runtime.warmUp.failed", { error });
-  }
-}
-
+/** node:async_hooks, loaded when first asked for (Bun, and Node.js from 20.16 for the bench's bundle). */
 function asyncHooks(): typeof import("node:async_hooks") {
   return process.getBuiltinModule("node:async_hooks");
 }

@@ -2,7 +2,6 @@
 export { describeRequest } from "./describe-request.ts";
 export type { RequestAttributes } from "./describe-request.ts";
 export { handleAlexaRequest, parseAlexaEvent } from "./handler.ts";
-export { warmUp as warmUpSkill } from "./warm-up.ts";
 export { InvalidRequestError, SkillIdMismatchError } from "./errors.ts";
 export type {
   Budget,

@@ -83,7 +83,7 @@ export function runLoop<D>(
   emulator: RuntimeApiEmulator,
   handler: Handler<D>,
   init: Init<D>,
-  overrides: RuntimeOptions<D> = {},
+  overrides: RuntimeOptions = {},
 ): RunningLoop {
   const controller = new AbortController();
   const log = captureLog();

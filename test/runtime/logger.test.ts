@@ -258,19 +258,3 @@ describe("long strings", () => {
     expect(String(capture.records()[0]?.value)).toEndWith(TRUNCATED_MARKER);
   });
 });
-
-describe("prepare", () => {
-  test.each(["json", "text"] as const)(
-    "renders nothing to the sink in %s format, and logging goes on as before",
-    (format) => {
-      const lines: string[] = [];
-      const log = createLogger({ format, level: "debug", write: (line) => lines.push(line) });
-      log.prepare();
-      log.child({ requestId: "req-1" }).prepare();
-      expect(lines).toEqual([]);
-      log.info("after.prepare", { n: 1 });
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain("after.prepare");
-    },
-  );
-});
