@@ -130,7 +130,7 @@ export async function startRuntime<D>(
   const current: Current = {
     requestId: undefined,
     // Loaded only in concurrency mode, so the one-at-a-time loop neither loads nor pays for it; through
-    // getBuiltinModule, because a bundled `import("node:async_hooks")` embeds about 300 KB of module
+    // getBuiltinModule, because a bundled `import("node:async_hooks")` embeds about 290 KB of module
     // code in the executable, which every start loads (README, Decisions D28).
     store: workers > 1 ? new (asyncHooks().AsyncLocalStorage)<string>() : undefined,
     inFlight: new Set(),
