@@ -13,6 +13,7 @@ export type {
   JsonRequest,
   JsonResult,
 } from "./json-client.ts";
+export { onFirstUse } from "./on-first-use.ts";
 export { redactSecrets, sanitizeError } from "./redact.ts";
 export { backoffDelay, createRetryPolicy, isRetryableStatus, parseRetryAfter, planRetry } from "./retry-policy.ts";
 export type { AttemptFailure, RetryDecision, RetryOptions, RetryPolicy } from "./retry-policy.ts";

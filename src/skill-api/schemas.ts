@@ -4,6 +4,7 @@
  * `null` list, means the user has no favourites (README, Decisions D8).
  */
 import * as v from "valibot";
+import { onFirstUse } from "../http/index.ts";
 
 function buildPreferencesSchema() {
   return v.nullable(
@@ -22,7 +23,4 @@ export type Preferences = v.InferOutput<ReturnType<typeof buildPreferencesSchema
  * The body of `GET /api/preferences`, built on the first commute question, not at import: most
  * sandboxes start with another request (README, Decisions D28).
  */
-export const preferencesSchema = (() => {
-  let built: ReturnType<typeof buildPreferencesSchema> | undefined;
-  return () => (built ??= buildPreferencesSchema());
-})();
+export const preferencesSchema = onFirstUse(buildPreferencesSchema);

@@ -5,6 +5,7 @@
  * personal (no user id, no access token).
  */
 import * as v from "valibot";
+import { onFirstUse } from "./on-first-use.ts";
 
 /** Attribute name → value; undefined values are left out of the span. */
 export type RequestAttributes = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -13,10 +14,7 @@ export type RequestAttributes = Readonly<Record<string, string | readonly string
  * The schema, built on the first traced request: with tracing off (the default) it is never needed,
  * and building it at import would put its construction on every cold start.
  */
-const describedSchema = (() => {
-  let built: ReturnType<typeof buildSchema> | undefined;
-  return () => (built ??= buildSchema());
-})();
+const describedSchema = onFirstUse(buildSchema);
 
 function buildSchema() {
   const OptionalText = v.fallback(v.nullish(v.string()), undefined);

@@ -1,3 +1,4 @@
+import { onFirstUse } from "./on-first-use.ts";
 import { lineNameAsTitle } from "./speech/line-names.ts";
 import { strings } from "./speech/strings.ts";
 
@@ -194,18 +195,14 @@ export function deriveLineNameKeys(): ReadonlyMap<string, LineNameTarget> {
  * written-out table: a few milliseconds of CPU once per sandbox, on its first line lookup, against a
  * second copy of the catalogue to keep in step by hand.
  */
-export const lineNameKeys: () => ReadonlyMap<string, LineNameTarget> = (() => {
-  let derived: ReadonlyMap<string, LineNameTarget> | undefined;
-  return () => (derived ??= deriveLineNameKeys());
-})();
+export const lineNameKeys: () => ReadonlyMap<string, LineNameTarget> = onFirstUse(deriveLineNameKeys);
 
 const OVERGROUND_QUERY: LineQuery = Object.freeze({ kind: "overground" });
 
 /** One frozen query per line, by id; built with the lookup keys, on the first lookup. */
-const lineQueries: () => ReadonlyMap<string, LineQuery> = (() => {
-  let built: ReadonlyMap<string, LineQuery> | undefined;
-  return () => (built ??= new Map(LINES.map((line) => [line.id, Object.freeze({ kind: "line", line })] as const)));
-})();
+const lineQueries: () => ReadonlyMap<string, LineQuery> = onFirstUse(
+  () => new Map(LINES.map((line) => [line.id, Object.freeze({ kind: "line", line })] as const)),
+);
 
 /** Resolves one name (slot value, entity-resolution id or name) to a query, or undefined. */
 function resolveLineName(text: string | null | undefined): LineQuery | undefined {

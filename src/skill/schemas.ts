@@ -8,6 +8,7 @@
  * README, Decisions D28). The builders are plain functions, so the types still come from them.
  */
 import * as v from "valibot";
+import { onFirstUse } from "./on-first-use.ts";
 
 /** The four request types the skill answers; anything else is routed before the strict parse. */
 const KNOWN_REQUEST_TYPES = [
@@ -163,11 +164,11 @@ export type RequestEnvelope = LaunchEnvelope | IntentEnvelope | SessionEndedEnve
 /** A schema whose output is a known request type's envelope. */
 export type RequestEnvelopeSchema = v.GenericSchema<unknown, RequestEnvelope>;
 
-const ENVELOPE_BUILDERS: Readonly<Record<KnownRequestType, () => RequestEnvelopeSchema>> = {
-  LaunchRequest: launchEnvelopeSchema,
-  IntentRequest: intentEnvelopeSchema,
-  SessionEndedRequest: sessionEndedEnvelopeSchema,
-  "System.ExceptionEncountered": exceptionEncounteredEnvelopeSchema,
+const ENVELOPE_SCHEMAS: Readonly<Record<KnownRequestType, () => RequestEnvelopeSchema>> = {
+  LaunchRequest: onFirstUse(launchEnvelopeSchema),
+  IntentRequest: onFirstUse(intentEnvelopeSchema),
+  SessionEndedRequest: onFirstUse(sessionEndedEnvelopeSchema),
+  "System.ExceptionEncountered": onFirstUse(exceptionEncounteredEnvelopeSchema),
 };
 
 /**
@@ -175,28 +176,16 @@ const ENVELOPE_BUILDERS: Readonly<Record<KnownRequestType, () => RequestEnvelope
  * The type comes from the probe, so there is no variant and no catch-all: a malformed known type
  * fails its own schema (README, Decisions D26).
  */
-export const requestEnvelopeSchema: (type: KnownRequestType) => RequestEnvelopeSchema = (() => {
-  const built = new Map<KnownRequestType, RequestEnvelopeSchema>();
-  return (type) => {
-    let schema = built.get(type);
-    if (schema === undefined) {
-      schema = ENVELOPE_BUILDERS[type]();
-      built.set(type, schema);
-    }
-    return schema;
-  };
-})();
+export function requestEnvelopeSchema(type: KnownRequestType): RequestEnvelopeSchema {
+  return ENVELOPE_SCHEMAS[type]();
+}
 
 /**
  * The loose first look: only `request.type` must be a string. Unknown types are answered from
  * this shape, because a catch-all option among the known types would accept malformed ones
  * (README, Decisions D26). Built on the first request.
  */
-export const requestTypeProbeSchema = (() => {
-  const build = () => v.object({ request: v.object({ type: v.string() }) });
-  let built: ReturnType<typeof build> | undefined;
-  return () => (built ??= build());
-})();
+export const requestTypeProbeSchema = onFirstUse(() => v.object({ request: v.object({ type: v.string() }) }));
 
 function unknownRequestEnvelopeSchema() {
   return v.object({
@@ -212,10 +201,7 @@ function unknownRequestEnvelopeSchema() {
 export type UnknownRequestEnvelope = v.InferOutput<ReturnType<typeof unknownRequestEnvelopeSchema>>;
 
 /** The whole event for a request type the skill does not handle (CanFulfillIntentRequest, …), built on the first one. */
-export const unknownEnvelopeSchema = (() => {
-  let built: ReturnType<typeof unknownRequestEnvelopeSchema> | undefined;
-  return () => (built ??= unknownRequestEnvelopeSchema());
-})();
+export const unknownEnvelopeSchema = onFirstUse(unknownRequestEnvelopeSchema);
 
 /** True for the four request types the strict schemas handle. */
 export function isKnownRequestType(type: string): type is KnownRequestType {

@@ -5,6 +5,7 @@
  * answer never calls TfL (README, Decisions D28).
  */
 import * as v from "valibot";
+import { onFirstUse } from "../http/index.ts";
 
 /** One entry of a line's `lineStatuses`; a line can have several at once (README, Decisions D26). */
 function lineStatusSchema() {
@@ -42,11 +43,6 @@ function disruptionSchema() {
   });
 }
 export type Disruption = v.InferOutput<ReturnType<typeof disruptionSchema>>;
-
-function onFirstUse<T>(build: () => T): () => T {
-  let built: T | undefined;
-  return () => (built ??= build());
-}
 
 /** The body of both status endpoints. */
 export const linesSchema = onFirstUse(() => v.array(lineSchema()));

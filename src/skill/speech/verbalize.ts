@@ -1,3 +1,5 @@
+import { onFirstUse } from "../on-first-use.ts";
+
 /**
  * Web and mail addresses are read out as they are written, so no rule below may touch them
  * ("tfl.gov.uk" must not become "T.F.L..gov.uk", as it does in the peer).
@@ -64,7 +66,7 @@ const SAINTS = [
 ].join("|");
 
 type Rule = readonly [
-  /** A function when the pattern is compiled on first use (see `compiledOnFirstUse`). */
+  /** A function when the pattern is compiled on first use (`onFirstUse`). */
   pattern: RegExp | (() => RegExp),
   replacement: string | ((match: string, ...groups: string[]) => string),
   /**
@@ -82,16 +84,6 @@ const DIRECTIONS: Readonly<Record<string, string>> = {
   w: "westbound",
 };
 
-/**
- * A pattern built from a string, compiled when a text first needs it: building the saints pattern
- * (some fifty alternatives) at import was the costliest line of the module on a cold start, and
- * the launch answer never contains "St".
- */
-function compiledOnFirstUse(source: string, flags: string): () => RegExp {
-  let compiled: RegExp | undefined;
-  return () => (compiled ??= new RegExp(source, flags));
-}
-
 /** Applied in order to the text between addresses (README, Decisions D6). */
 const RULES: readonly Rule[] = [
   // Spell the DLR out; a full stop straight after it is absorbed so "the DLR." never says "D.L.R..".
@@ -105,7 +97,9 @@ const RULES: readonly Rule[] = [
   ],
   // Saints stay saints: "St Pancras", "St. John's Wood", "St James's Park".
   [
-    compiledOnFirstUse(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g"),
+    // Compiled when a text first needs it: building this pattern (some fifty alternatives) at import was
+    // the costliest line of the module on a cold start, and the launch answer never contains "St".
+    onFirstUse(() => new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g")),
     "Saint",
     (text) => text.includes("St"),
   ],
