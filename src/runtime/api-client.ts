@@ -111,23 +111,28 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
     }
   }
 
+  /**
+   * Returns (the caller asks again) for the first connection reset of one GET /next, logged; throws
+   * anything else, and a second reset, as fatal.
+   */
+  function retryNextAfter(error: unknown, what: string, retried: boolean): void {
+    if (signal?.aborted === true || !isConnectionReset(error)) throw apiError("GET", NEXT_PATH, what, error, signal);
+    if (retried) throw apiError("GET", NEXT_PATH, "failed again after a connection reset", error, signal);
+    log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error });
+  }
+
   return {
     /**
      * One GET /next. A connection reset, while asking or while reading the event, is retried once in
      * all: the event was not received and Lambda hands it out again; a second reset is fatal.
      */
     async nextInvocation(): Promise<NextInvocation> {
-      let resetsLeft = 1;
-      for (;;) {
+      for (let retried = false; ; retried = true) {
         let response: Response;
         try {
           response = await fetchFn(nextUrl, nextInit);
         } catch (error) {
-          if (signal?.aborted === true || !isConnectionReset(error))
-            throw apiError("GET", NEXT_PATH, "failed", error, signal);
-          if (resetsLeft-- === 0)
-            throw apiError("GET", NEXT_PATH, "failed again after a connection reset", error, signal);
-          log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error });
+          retryNextAfter(error, "failed", retried);
           continue;
         }
         if (response.status < 200 || response.status > 299) {
@@ -139,12 +144,7 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
         try {
           return { headers: response.headers, body: await response.text() };
         } catch (error) {
-          if (signal?.aborted === true || !isConnectionReset(error)) {
-            throw apiError("GET", NEXT_PATH, "failed while reading the event", error, signal);
-          }
-          if (resetsLeft-- === 0)
-            throw apiError("GET", NEXT_PATH, "failed again after a connection reset", error, signal);
-          log?.warn("runtime.api.reset", { method: "GET", path: NEXT_PATH, error });
+          retryNextAfter(error, "failed while reading the event", retried);
         }
       }
     },

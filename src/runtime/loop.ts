@@ -230,16 +230,13 @@ async function serveOne<D>(serving: Serving<D>): Promise<Fatal | undefined> {
   } catch (error) {
     return fatal(NEXT_PATH, error);
   }
-  const requestId = next.headers.get(REQUEST_ID_HEADER);
-  if (requestId === null || requestId === "") {
-    return fatal(NEXT_PATH, new RuntimeApiError("GET /next answered without Lambda-Runtime-Aws-Request-Id"));
-  }
-  const context = new LambdaInvocationContext(requestId, next.headers, serving.functionInfo, serving.log);
+  const context = contextOf(serving, next);
+  if (!(context instanceof LambdaInvocationContext)) return context;
   // Set and unset on every event: a stale trace id would tie this invocation to the previous trace.
   // Only this loop may do it: with overlapping invocations the variable would belong to none of them.
   if (context.traceId === undefined) delete env._X_AMZN_TRACE_ID;
   else env._X_AMZN_TRACE_ID = context.traceId;
-  current.requestId = requestId;
+  current.requestId = context.awsRequestId;
   const result = await invoke(serving.handler, next.body, context, serving.deps);
   current.requestId = undefined;
   return answer(serving, next, context, result);
@@ -285,17 +282,24 @@ async function serveConcurrentOne<D>(
   next: NextInvocation,
   store: AsyncLocalStorage<string> | undefined,
 ): Promise<Fatal | undefined> {
-  const requestId = next.headers.get(REQUEST_ID_HEADER);
-  if (requestId === null || requestId === "") {
-    return fatal(NEXT_PATH, new RuntimeApiError("GET /next answered without Lambda-Runtime-Aws-Request-Id"));
-  }
-  const context = new LambdaInvocationContext(requestId, next.headers, serving.functionInfo, serving.log);
+  const context = contextOf(serving, next);
+  if (!(context instanceof LambdaInvocationContext)) return context;
+  const requestId = context.awsRequestId;
   const run = (): Promise<string | Failure> => invokeByDeadline(serving.handler, next.body, context, serving.deps);
   const { inFlight } = serving.current;
   inFlight.add(requestId);
   const result = store === undefined ? await run() : await store.run(requestId, run);
   inFlight.delete(requestId);
   return answer(serving, next, context, result);
+}
+
+/** The context of the event GET /next delivered; a Fatal when it came without a request id. */
+function contextOf<D>(serving: Serving<D>, next: NextInvocation): LambdaInvocationContext | Fatal {
+  const requestId = next.headers.get(REQUEST_ID_HEADER);
+  if (requestId === null || requestId === "") {
+    return fatal(NEXT_PATH, new RuntimeApiError("GET /next answered without Lambda-Runtime-Aws-Request-Id"));
+  }
+  return new LambdaInvocationContext(requestId, next.headers, serving.functionInfo, serving.log);
 }
 
 /**
