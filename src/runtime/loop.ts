@@ -407,7 +407,7 @@ async function invoke<D>(
   // Node.js function that returns nothing receive too.
   if (serialised === undefined) return "null";
   if (serialised.length > SURELY_SMALL_LENGTH) {
-    const bytes = Buffer.byteLength(serialised, "utf8");
+    const bytes = utf8Length(serialised);
     if (bytes > MAX_RESPONSE_BYTES) {
       return new Failure(
         new ResponseTooLargeError(`The response is ${bytes} bytes; Lambda accepts at most ${MAX_RESPONSE_BYTES}`),
@@ -415,6 +415,15 @@ async function invoke<D>(
     }
   }
   return serialised;
+}
+
+/**
+ * Kept out of `invoke` on purpose: JavaScriptCore resolves the globals a function names when it first
+ * links the function, and naming Bun's lazily built `Buffer` there cost every cold start about 1 ms
+ * (instrumented build, README, Decisions D28), although the long-response branch almost never runs.
+ */
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, "utf8");
 }
 
 function fatal(path: string, error: unknown): Fatal {

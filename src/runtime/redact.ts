@@ -15,6 +15,9 @@ export function createRedactor(secrets: readonly string[] = []): Redactor {
   let needles: string[] = [];
   const redactor: Redactor = {
     add(more) {
+      // Nothing to add is the common start (no secret in the environment): no copy, no sort, whose first
+      // call parses JavaScriptCore's built-in sort, 0.25 ms of a cold start (README, Decisions D28).
+      if (more.length === 0) return;
       const set = new Set(needles);
       for (const secret of more) {
         if (typeof secret !== "string" || secret === "") continue;

@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { ELLIPSIS } from "../../../src/skill/speech/fit.ts";
-import { escapeXml, MAX_SSML_LENGTH, stripInvalidCharacters, toSsml } from "../../../src/skill/speech/ssml.ts";
+import {
+  collapseWhitespace,
+  escapeXml,
+  MAX_SSML_LENGTH,
+  stripInvalidCharacters,
+  toSsml,
+} from "../../../src/skill/speech/ssml.ts";
 import { findSsmlProblem, spokenText } from "../../helpers/ssml-checks.ts";
 
 describe("escapeXml", () => {
@@ -141,5 +147,98 @@ describe("stripInvalidCharacters at the edges of what XML allows", () => {
     ["plain text", "Victoria line: good service.", "Victoria line: good service."],
   ])("%s", (_name, text, expected) => {
     expect(stripInvalidCharacters(text)).toBe(expected);
+  });
+});
+
+/** Text made of the characters the scans below treat specially, mixed with plain ones. */
+function randomText(random: () => number, length: number): string {
+  const alphabet = [
+    "a",
+    "Z",
+    "0",
+    "_",
+    ".",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r",
+    "\v",
+    "\f",
+    "\u00a0",
+    "\u1680",
+    "\u2000",
+    "\u200a",
+    "\u200b",
+    "\u2028",
+    "\u2029",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+    "\ufeff",
+    "\u0085",
+    "&",
+    "<",
+    ">",
+    '"',
+    "'",
+    "é",
+    "😀",
+  ];
+  let text = "";
+  for (let index = 0; index < length; index += 1) text += alphabet[Math.floor(random() * alphabet.length)];
+  return text;
+}
+
+/** A small seeded generator (mulberry32), so a failure names a reproducible case. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe("the scans that replace regular expressions on the launch path agree with the patterns", () => {
+  test.each([
+    ["", ""],
+    ["one", "one"],
+    ["one two", "one two"],
+    [" one", "one"],
+    ["one ", "one"],
+    ["one  two", "one two"],
+    ["one\ttwo\nthree\r\nfour", "one two three four"],
+    ["\u00a0one\u2028two\ufeff", "one two"],
+    ["one\u200btwo", "one\u200btwo"],
+    ["one\u0085two", "one\u0085two"],
+    [" \t\n ", ""],
+  ])("collapseWhitespace(%p) is %p", (text, expected) => {
+    expect(collapseWhitespace(text)).toBe(expected);
+    expect(collapseWhitespace(text)).toBe(text.replace(/\s+/g, " ").trim());
+  });
+
+  test("collapseWhitespace matches replace(/\\s+/g, ' ').trim() on 5,000 seeded random texts", () => {
+    const random = seeded(20_261_205);
+    for (let round = 0; round < 5_000; round += 1) {
+      const text = randomText(random, Math.floor(random() * 24));
+      expect([text, collapseWhitespace(text)]).toEqual([text, text.replace(/\s+/g, " ").trim()]);
+    }
+  });
+
+  test("escapeXml matches the entity pattern on 5,000 seeded random texts", () => {
+    const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+    const random = seeded(5_122_026);
+    for (let round = 0; round < 5_000; round += 1) {
+      const text = randomText(random, Math.floor(random() * 24));
+      // escapeXml drops characters XML forbids (\v, \f) first; the entities are what is compared here.
+      const expected = stripInvalidCharacters(text).replace(
+        /[&<>"']/g,
+        (character) => entities[character] ?? character,
+      );
+      expect([text, escapeXml(text)]).toEqual([text, expected]);
+    }
   });
 });
