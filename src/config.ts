@@ -182,9 +182,10 @@ export function secretsInEnvironment(env: Environment): string[] {
     const userInfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#@]+)@/i.exec(endpoint)?.[1];
     if (userInfo !== undefined) values.push(userInfo, ...userInfo.split(":"));
   }
-  return [...new Set(values)].filter(
-    (value): value is string => value !== undefined && value.length >= MIN_REDACTABLE_LENGTH,
-  );
+  // Loops, not `filter`: no built-in array method runs before the first answer (README, Decisions D28).
+  const secrets = new Set<string>();
+  for (const value of values) if (value !== undefined && value.length >= MIN_REDACTABLE_LENGTH) secrets.add(value);
+  return [...secrets];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,7 +429,7 @@ function createReader(env: Environment): (names: readonly [string, string]) => S
     if (env[alias] !== undefined) return readPlain(env, alias);
     const wanted = alias.toLowerCase();
     keys ??= Object.keys(env);
-    // A loop, not `find`: the first call of a built-in array method parses it, 0.2 ms of a cold start.
+    // A loop, not `find`: a built-in array method's first call costs a cold start 0.1-0.25 ms (D28).
     for (const key of keys)
       if (key.length === wanted.length && key.toLowerCase() === wanted) return readPlain(env, key);
     return undefined;

@@ -251,7 +251,16 @@ function setting(value: string | undefined): string | undefined {
 }
 
 function isLogLevel(value: string): value is LogLevel {
-  return Object.hasOwn(LEVEL_RANK, value);
+  // Spelt out rather than Object.hasOwn(LEVEL_RANK, value), whose first call costs a cold start about
+  // 0.14 ms (README, Decisions D28).
+  return (
+    value === "trace" ||
+    value === "debug" ||
+    value === "info" ||
+    value === "warn" ||
+    value === "error" ||
+    value === "fatal"
+  );
 }
 
 // console.log writes synchronously in Bun, so the line is out before the response is posted and the

@@ -61,11 +61,14 @@ const MAX_IDS = 32;
 /** Creates the client and its cache; call once at init and reuse across invocations. */
 export function createTflClient(options: TflClientOptions): TflClient {
   const now = options.now ?? Date.now;
-  const secrets = [options.appKey, options.appId].filter(isNonEmpty);
+  // Pushed, not filtered: no built-in array method runs before the first answer (README, Decisions D28).
+  const secrets: string[] = [];
   const credentials: Record<string, string> = {};
   // The peer sends app_id before app_key; keep that order.
   if (isNonEmpty(options.appId)) credentials["app_id"] = options.appId;
   if (isNonEmpty(options.appKey)) credentials["app_key"] = options.appKey;
+  if (isNonEmpty(options.appKey)) secrets.push(options.appKey);
+  if (isNonEmpty(options.appId)) secrets.push(options.appId);
   const searchParams = Object.keys(credentials).length > 0 ? credentials : undefined;
 
   const http = createJsonClient({
