@@ -251,16 +251,9 @@ function setting(value: string | undefined): string | undefined {
 }
 
 function isLogLevel(value: string): value is LogLevel {
-  // Spelt out rather than Object.hasOwn(LEVEL_RANK, value), whose first call costs a cold start about
-  // 0.14 ms (README, Decisions D28).
-  return (
-    value === "trace" ||
-    value === "debug" ||
-    value === "info" ||
-    value === "warn" ||
-    value === "error" ||
-    value === "fatal"
-  );
+  // Not Object.hasOwn, whose first call costs a cold start about 0.14 ms (README, Decisions D28). Exact all
+  // the same: what LEVEL_RANK inherits ("toString", "__proto__", …) is a function or an object, never a number.
+  return typeof LEVEL_RANK[value as LogLevel] === "number";
 }
 
 // console.log writes synchronously in Bun, so the line is out before the response is posted and the

@@ -199,6 +199,9 @@ describe("readLogSettings", () => {
     ["LOG_LEVEL", { LOG_LEVEL: "warning" }],
     ["AWS_LAMBDA_LOG_LEVEL", { AWS_LAMBDA_LOG_LEVEL: "loud", LOG_LEVEL: "info" }],
     ["AWS_LAMBDA_LOG_FORMAT", { AWS_LAMBDA_LOG_FORMAT: "yaml" }],
+    // Names every object inherits (and that survive lower-casing) are not levels.
+    ["LOG_LEVEL", { LOG_LEVEL: "constructor" }],
+    ["LOG_LEVEL", { LOG_LEVEL: "__proto__" }],
   ] as const)("rejects a bad value and names %s", (variable, env) => {
     let thrown: unknown;
     try {
