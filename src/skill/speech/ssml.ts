@@ -145,11 +145,13 @@ export function toSsml(paragraphs: readonly string[], options: SsmlOptions = {})
   // the one fitParagraphs applies (every paragraph pays its <p></p>), so the output is identical.
   if (options.maxJsonBytes === undefined) {
     const escaped: string[] = [];
-    for (const text of texts) escaped.push(escapeEntities(text));
-    const limit = (options.maxLength ?? MAX_SSML_LENGTH) - SPEAK_OVERHEAD;
     let used = 0;
-    for (const text of escaped) used += PARAGRAPH_OVERHEAD + text.length;
-    if (used <= limit) return wrap(escaped);
+    for (const text of texts) {
+      const entities = escapeEntities(text);
+      escaped.push(entities);
+      used += PARAGRAPH_OVERHEAD + entities.length;
+    }
+    if (used <= (options.maxLength ?? MAX_SSML_LENGTH) - SPEAK_OVERHEAD) return wrap(escaped);
   }
   const allowances: Allowance[] = [
     {
