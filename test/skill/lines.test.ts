@@ -10,6 +10,7 @@ import {
   resolveLine,
   type LineQuery,
 } from "../../src/skill/lines.ts";
+import { WHITE_SPACE } from "../helpers/white-space.ts";
 import { buildLineSlotValues } from "../../src/dev/model/index.ts";
 import { ALL_LINE_IDS, CARD_TITLES } from "../helpers/lines.ts";
 
@@ -284,23 +285,7 @@ describe("lineNameKey", () => {
   });
 
   test("treats every whitespace character of JavaScript as a space, and nothing else", () => {
-    for (const space of [
-      "\t",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      "\u00a0",
-      "\u1680",
-      "\u2000",
-      "\u200a",
-      "\u2028",
-      "\u2029",
-      "\u202f",
-      "\u205f",
-      "\u3000",
-      "\ufeff",
-    ]) {
+    for (const space of WHITE_SPACE) {
       expect(lineNameKey(`the${space}victoria${space}line`)).toBe("victoria");
     }
     for (const other of ["\u180e", "\u200b", "x"]) {

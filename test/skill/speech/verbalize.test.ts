@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { verbalize } from "../../../src/skill/speech/verbalize.ts";
 
 describe("verbalize", () => {
@@ -105,20 +106,16 @@ describe("verbalize", () => {
 });
 
 describe("the DLR is spelt out by a scan that agrees with the pattern it replaced", () => {
-  test("verbalize matches \\bDLR\\b(?:\\.(?![\\w.]))? → D.L.R. on 5,000 seeded random texts", () => {
+  test("verbalize matches \\bDLR\\b(?:\\.(?![\\w.]))? → D.L.R. on 5,000 generated texts", () => {
     // Pieces that trigger no other rule, so the two DLR rules alone decide the output.
     const pieces = ["DLR", "DLR", ".", "..", "a", "X", "_", "1", " ", "'", "D.L.R.", "D.L.R.."];
-    let state = 424_242;
-    const random = (): number => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 4_294_967_296;
-    };
-    for (let round = 0; round < 5_000; round += 1) {
-      let text = "";
-      const length = Math.floor(random() * 10);
-      for (let index = 0; index < length; index += 1) text += pieces[Math.floor(random() * pieces.length)];
-      const expected = text.replace(/\bDLR\b(?:\.(?![\w.]))?/g, "D.L.R.").replace(/D\.L\.R\.\.(?!\.)/g, "D.L.R.");
-      expect([text, verbalize(text)]).toEqual([text, expected]);
-    }
+    const texts = fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map((parts) => parts.join(""));
+    fc.assert(
+      fc.property(texts, (text) => {
+        const expected = text.replace(/\bDLR\b(?:\.(?![\w.]))?/g, "D.L.R.").replace(/D\.L\.R\.\.(?!\.)/g, "D.L.R.");
+        expect(verbalize(text)).toBe(expected);
+      }),
+      { numRuns: 5_000, seed: 424_242 },
+    );
   });
 });
