@@ -23,6 +23,15 @@ import { createTflClient } from "./tfl/index.ts";
 const DEADLINE_MARGIN_MS = 500;
 /** Alexa gives up on a skill after 8 s; leave a second to build and post the answer. */
 const ALEXA_PATIENCE_MS = 7_000;
+/**
+ * The JIT policy the skill keeps once it is warm (after the first answer is posted): JavaScriptCore's
+ * tier-up thresholds times 128. A status request is a few hundred microseconds of short functions
+ * around two awaits. Under the normal policy (1) JavaScriptCore optimises about 200 of them in the
+ * first 1,000 requests, which costs ~8 MiB of peak memory (the optimising compilers' code paged in,
+ * their working memory) and compile CPU, for no measurable gain in latency. Hot code still reaches
+ * every tier, only later (README, Decisions D29). The bench gives one of its floors the same policy.
+ */
+export const WARM_JIT_POLICY = 128;
 /** The trace export ends this long before Lambda's deadline at the latest, so the answer is posted. */
 const EXPORT_MARGIN_MS = 250;
 
@@ -155,7 +164,7 @@ async function handleTraced(
 
 /** Runs the Lambda loop with a handler (the skill's own unless a test entry wraps it). */
 export function serve(handler: Handler<AppDeps> = handle): Promise<never> {
-  return startRuntime(handler, init, { redact: secretsInEnvironment(process.env) });
+  return startRuntime(handler, init, { redact: secretsInEnvironment(process.env), warmJitPolicy: WARM_JIT_POLICY });
 }
 
 if (import.meta.main) await serve();

@@ -49,12 +49,21 @@ export interface RuntimeOptions {
   readonly process?: ProcessEvents | undefined;
   /** Scales the JIT's tier-up thresholds. Default `Bun.unsafe.setJITPolicy`; see restoreJitPolicy. */
   readonly setJitPolicy?: ((scale: number) => void) | undefined;
+  /**
+   * The JIT policy from the first posted answer on: a finite number of at least 1, default 1 (the
+   * JIT's normal tier-up thresholds). A handler whose requests are short and I/O-bound may keep the
+   * JIT reluctant to spend memory on optimising code that saves it little (README, Decisions D29).
+   */
+  readonly warmJitPolicy?: number | undefined;
 }
 
 /** The slice of `process` the runtime listens on for errors nobody caught. */
 export interface ProcessEvents {
   on(event: "uncaughtException" | "unhandledRejection", listener: (error: unknown) => void): unknown;
 }
+
+/** JavaScriptCore's own tier-up thresholds, unscaled. */
+const NORMAL_JIT_POLICY = 1;
 
 /** Lambda's buffered response limit: 6 MiB + 100 bytes (README, Decisions D18). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -105,6 +114,11 @@ export async function startRuntime<D>(
   options: RuntimeOptions = {},
 ): Promise<never> {
   const env = options.env ?? process.env;
+  const warmJitPolicy = options.warmJitPolicy ?? NORMAL_JIT_POLICY;
+  // A programming error, not a setting: thrown before anything starts, as Bun would throw it later.
+  if (!(warmJitPolicy >= NORMAL_JIT_POLICY && warmJitPolicy < Infinity)) {
+    throw new RangeError(`warmJitPolicy must be a finite number of at least 1, not ${warmJitPolicy}`);
+  }
   const exit = options.exit ?? exitProcess;
   const signal = options.signal;
   const redact = createRedactor(options.redact);
@@ -173,6 +187,7 @@ export async function startRuntime<D>(
     redact,
     current,
     setJitPolicy: options.setJitPolicy ?? bunSetJitPolicy(),
+    warmJitPolicy,
   };
   const outcome = workers > 1 ? await serveConcurrently(serving, workers) : await serveOneAtATime(serving);
   if (signal?.aborted === true) throw signal.reason;
@@ -191,6 +206,7 @@ interface Serving<D> {
   readonly redact: Redactor;
   readonly current: Current;
   readonly setJitPolicy: (scale: number) => void;
+  readonly warmJitPolicy: number;
 }
 
 /**
@@ -370,11 +386,12 @@ function bunSetJitPolicy(): (scale: number) => void {
  * Ends the start-up JIT policy once the first answer is posted. The executable starts with the JIT's
  * tier-up thresholds scaled up (`--compile-jit-policy`, src/dev/base/build-plan.ts), so code that
  * runs once per sandbox (module evaluation, init, the first request) is interpreted, not compiled.
- * From the second invocation on the sandbox is warm and the normal policy (1) applies.
+ * From the second invocation on the sandbox is warm and the warm policy applies: the normal one (1)
+ * unless the entry chose a more reluctant one (`warmJitPolicy`).
  */
 function restoreJitPolicy<D>(serving: Serving<D>): void {
   serving.current.startingUp = false;
-  serving.setJitPolicy(1);
+  serving.setJitPolicy(serving.warmJitPolicy);
 }
 
 /** Parses the event, runs the handler and serialises its result; every failure becomes a Failure. */

@@ -769,6 +769,44 @@ describe("the start-up JIT policy", () => {
     });
   });
 
+  test("is set to the entry's warm policy instead of 1 when the entry chooses one", async () => {
+    await withEmulator(async (emulator) => {
+      const spy = jitPolicySpy(emulator);
+      const loop = runLoop(emulator, echo, noDeps, { setJitPolicy: spy.setJitPolicy, warmJitPolicy: 128 });
+      await emulator.invoke({ n: 1 }, { requestId: "req-warm-1" });
+      await emulator.invoke({ n: 2 }, { requestId: "req-warm-2" });
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(spy.calls.map((call) => call.scale)).toEqual([128]);
+      expect(spy.calls[0]?.requestsBefore.at(-1)).toBe("POST /2018-06-01/runtime/invocation/req-warm-1/response");
+    });
+  });
+
+  test.each([0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY])(
+    "rejects a warm policy of %p before init runs or any request is made",
+    async (warmJitPolicy) => {
+      await withEmulator(async (emulator) => {
+        let initRan = false;
+        const loop = runLoop(
+          emulator,
+          echo,
+          () => {
+            initRan = true;
+            return undefined;
+          },
+          { warmJitPolicy },
+        );
+        const reason = await loop.ended;
+        expect(reason).toBeInstanceOf(RangeError);
+        expect(String(reason)).toBe(
+          `RangeError: warmJitPolicy must be a finite number of at least 1, not ${warmJitPolicy}`,
+        );
+        expect(initRan).toBe(false);
+        expect(emulator.requests).toEqual([]);
+      });
+    },
+  );
+
   test("is not touched before the first event: init and the wait for it keep the start-up policy", async () => {
     await withEmulator(async (emulator) => {
       const spy = jitPolicySpy(emulator);

@@ -178,6 +178,8 @@ export function evaluateOptions(results: BenchResults): BudgetOutcome[] {
     ["bootstrap-smol", "floor"],
     ["bootstrap-noftl", "floor"],
     ["bootstrap-noftl", "floor-noftl"],
+    ["bootstrap", "floor-warm-policy"],
+    ["bootstrap-noftl", "floor-warm-policy"],
     ["bootstrap-traced", "floor"],
     ["bootstrap-nodfg", "floor"],
   ];

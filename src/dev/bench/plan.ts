@@ -7,6 +7,8 @@ import { RECOMMENDED_FUNCTION_ENV } from "../base/function-env.ts";
 import { posix } from "node:path";
 import { COMPILE_FLAGS, planBuild, type BuildPlan, type CompileStep, type ZipStep } from "../base/build-plan.ts";
 import type { BenchSettings } from "./args.ts";
+import { FLOOR_WARM_JIT_POLICY_VARIABLE } from "./floor/echo-runtime.ts";
+import { WARM_JIT_POLICY } from "../../main.ts";
 
 /** Every candidate the bench knows, in the order tables list them. */
 const CANDIDATE_IDS = [
@@ -17,6 +19,7 @@ const CANDIDATE_IDS = [
   "bootstrap-nodfg",
   "floor",
   "floor-noftl",
+  "floor-warm-policy",
   "floor-bare",
   "node",
   "bun-jit",
@@ -264,6 +267,17 @@ export function planBench(input: PlanInput): BenchPlan {
       executable: floor.outfile,
       noColdStart: "same executable as floor",
       memoryInvocations: short,
+    },
+    {
+      id: "floor-warm-policy",
+      label: `floor, warm JIT policy ${WARM_JIT_POLICY}`,
+      description: `the floor keeping the skill's warm JIT policy (${WARM_JIT_POLICY}, src/jit-policy.ts) after its first answer, as the bootstrap does: the like-for-like base for the skill's own cost`,
+      role: "floor",
+      argv: [floor.outfile],
+      env: { [FLOOR_WARM_JIT_POLICY_VARIABLE]: String(WARM_JIT_POLICY) },
+      executable: floor.outfile,
+      noColdStart: "same executable as floor",
+      memoryInvocations: soak,
     },
     {
       id: "floor-bare",

@@ -13,6 +13,7 @@ import {
   type PlanInput,
 } from "../../../src/dev/bench/plan.ts";
 import { COMPILE_FLAGS, planBuild, ZIP_LEVEL } from "../../../src/dev/build/index.ts";
+import { WARM_JIT_POLICY } from "../../../src/main.ts";
 
 function settings(argv: string[] = []): BenchSettings {
   const command = parseBenchArgs(argv);
@@ -130,6 +131,7 @@ describe("planBench", () => {
       ["bootstrap-nodfg", ["dist/bench/exec/bootstrap/bootstrap"], { BUN_JSC_useDFGJIT: "0" }],
       ["floor", ["dist/bench/exec/floor/bootstrap"], {}],
       ["floor-noftl", ["dist/bench/exec/floor/bootstrap"], { BUN_JSC_useFTLJIT: "0" }],
+      ["floor-warm-policy", ["dist/bench/exec/floor/bootstrap"], { FLOOR_WARM_JIT_POLICY: String(WARM_JIT_POLICY) }],
       ["floor-bare", ["dist/bench/exec/floor-bare/bootstrap"], {}],
       ["node", ["/usr/bin/node", "dist/bench/node/main.mjs"], {}],
       ["bun-jit", ["/opt/bun", "src/main.ts"], {}],
@@ -147,6 +149,7 @@ describe("planBench", () => {
         "bootstrap-nodfg": 10_000,
         floor: 10_000,
         "floor-noftl": 1_000,
+        "floor-warm-policy": 10_000,
         "floor-bare": 10_000,
         node: 1_000,
         "bun-jit": 1_000,
@@ -211,6 +214,7 @@ describe("planBench", () => {
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
       "dist/bench/exec/bootstrap/bootstrap",
+      "dist/bench/exec/floor/bootstrap",
       "dist/bench/exec/floor/bootstrap",
       "dist/bench/exec/floor/bootstrap",
       "dist/bench/exec/floor-bare/bootstrap",

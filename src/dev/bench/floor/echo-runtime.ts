@@ -11,4 +11,13 @@ export const echo: Handler<undefined> = (event) => Promise.resolve(event);
 /** Nothing to prepare. */
 const noInit: Init<undefined> = () => undefined;
 
-if (import.meta.main) await startRuntime(echo, noInit);
+/**
+ * The bench's like-for-like floor for the skill's warm JIT policy (src/jit-policy.ts) sets this; unset,
+ * the floor keeps the runtime's default, JavaScriptCore's normal policy.
+ */
+export const FLOOR_WARM_JIT_POLICY_VARIABLE = "FLOOR_WARM_JIT_POLICY";
+
+if (import.meta.main) {
+  const warmJitPolicy = process.env[FLOOR_WARM_JIT_POLICY_VARIABLE];
+  await startRuntime(echo, noInit, { warmJitPolicy: warmJitPolicy === undefined ? undefined : Number(warmJitPolicy) });
+}
