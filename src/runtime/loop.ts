@@ -28,7 +28,7 @@ export type Handler<D> = (event: unknown, context: InvocationContext, deps: D) =
 /** Runs once before the first event and builds the handler's dependencies. */
 export type Init<D> = (log: RuntimeLogger) => Promise<D> | D;
 
-/** Seams that let tests run the loop in-process; production passes none of them. */
+/** Seams that let tests run the loop in-process, plus the entry's choices (`redact`, `warmJitPolicy`). */
 export interface RuntimeOptions {
   /** Source of AWS_LAMBDA_* settings; `_X_AMZN_TRACE_ID` is set and deleted in it. Default process.env. */
   readonly env?: Record<string, string | undefined> | undefined;
