@@ -2,7 +2,7 @@
  * The start-up JIT policy through the compiled binaries, on both architectures: the executable is
  * built with `--compile-jit-policy` (src/dev/base/build-plan.ts), so module evaluation, init and the
  * first request run without a single JIT compile; once the first answer is posted the runtime sets the
- * skill's warm policy (src/jit-policy.ts, src/runtime/loop.ts), under which the JIT stays reluctant.
+ * skill's warm policy (WARM_JIT_POLICY in src/main.ts, src/runtime/loop.ts), under which the JIT stays reluctant.
  * JavaScriptCore reports every compile on stderr with BUN_JSC_reportCompileTimes=1.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

@@ -12,7 +12,7 @@ export const echo: Handler<undefined> = (event) => Promise.resolve(event);
 const noInit: Init<undefined> = () => undefined;
 
 /**
- * The bench's like-for-like floor for the skill's warm JIT policy (src/jit-policy.ts) sets this; unset,
+ * The bench's like-for-like floor for the skill's warm JIT policy (WARM_JIT_POLICY in src/main.ts) sets this; unset,
  * the floor keeps the runtime's default, JavaScriptCore's normal policy.
  */
 export const FLOOR_WARM_JIT_POLICY_VARIABLE = "FLOOR_WARM_JIT_POLICY";
