@@ -3,8 +3,13 @@ import { INVOCATION_ID_HEADER } from "./context.ts";
 import { RuntimeApiError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
-/** The slice of fetch the client uses; tests pass a stub, production the global fetch. */
-export type RuntimeFetch = (url: string, init: BunFetchRequestInit) => Promise<Response>;
+/**
+ * The slice of fetch the client uses; tests pass a stub, production the global fetch. `preconnect` is
+ * Bun's `fetch.preconnect` (Node.js's fetch has none, and a stub may leave it out).
+ */
+export type RuntimeFetch = ((url: string, init: BunFetchRequestInit) => Promise<Response>) & {
+  readonly preconnect?: ((url: string) => void) | undefined;
+};
 
 /** One event from GET /next: its headers (context) and raw body (JSON text). */
 export interface NextInvocation {
@@ -24,6 +29,13 @@ export interface Rejection {
 
 /** One function per Runtime API endpoint (README, Decisions D16); throws RuntimeApiError when fatal. */
 export interface RuntimeApiClient {
+  /**
+   * Opens the connection the first request will use, without sending anything on it, so that the
+   * start of Bun's HTTP thread and the TCP handshake overlap init instead of following it (README,
+   * Decisions D28). Never throws: an address no request could use fails the first request, which
+   * reports it as the runtime always has.
+   */
+  preconnect(): void;
   nextInvocation(): Promise<NextInvocation>;
   /** `invocationId` is the GET /next Lambda-Runtime-Invocation-Id, echoed when Lambda sent one. */
   sendResponse(requestId: string, body: string, invocationId?: string): Promise<Rejection | undefined>;
@@ -122,6 +134,14 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
   }
 
   return {
+    preconnect(): void {
+      try {
+        fetchFn.preconnect?.(`${origin}/`);
+      } catch {
+        // An invalid URL: GET /next or POST /init/error throws the RuntimeApiError that names it.
+      }
+    },
+
     /**
      * One GET /next. A connection reset, while asking or while reading the event, is retried once in
      * all: the event was not received and Lambda hands it out again; a second reset is fatal.

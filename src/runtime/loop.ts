@@ -158,6 +158,8 @@ export async function startRuntime<D>(
     return exit(1);
   }
   const api = createRuntimeApiClient({ address, fetch: options.fetch, signal, log });
+  // While init runs: the first GET /next (or POST /init/error) then finds its connection open.
+  api.preconnect();
 
   let deps: D;
   try {

@@ -208,6 +208,64 @@ describe("createRuntimeApiClient", () => {
   });
 });
 
+describe("preconnect", () => {
+  test("asks the fetch to open a connection to the Runtime API's origin and sends nothing", () => {
+    const opened: string[] = [];
+    const stub = scripted([]);
+    const fetchWithPreconnect = Object.assign(stub.fetch, { preconnect: (url: string) => void opened.push(url) });
+    createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: fetchWithPreconnect }).preconnect();
+    expect(opened).toEqual(["http://127.0.0.1:9001/"]);
+    expect(stub.calls).toEqual([]);
+  });
+
+  test("does nothing with a fetch that cannot preconnect (Node.js's, or a stub)", () => {
+    const stub = scripted([]);
+    expect(() => createRuntimeApiClient({ address: "127.0.0.1:9001", fetch: stub.fetch }).preconnect()).not.toThrow();
+    expect(stub.calls).toEqual([]);
+  });
+
+  test("never throws for an unusable address: the first request reports it", async () => {
+    const client = createRuntimeApiClient({ address: "not a host" });
+    expect(() => client.preconnect()).not.toThrow();
+    await expect(client.nextInvocation()).rejects.toMatchObject({
+      name: "RuntimeApiError",
+      message: expect.stringContaining("GET /2018-06-01/runtime/invocation/next failed"),
+    });
+  });
+
+  test("opens the TCP connection before any request, and GET /next is sent on it (Bun's fetch)", async () => {
+    const opened: number[] = [];
+    const requestLines: Array<{ connection: number; line: string }> = [];
+    const server = Bun.listen<{ id: number }>({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        open(socket) {
+          socket.data = { id: opened.length + 1 };
+          opened.push(socket.data.id);
+        },
+        data(socket, bytes) {
+          requestLines.push({ connection: socket.data.id, line: String(bytes).split("\r\n")[0] ?? "" });
+          socket.write("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: id-1\r\nContent-Length: 2\r\n\r\n{}");
+        },
+      },
+    });
+    try {
+      const client = createRuntimeApiClient({ address: `127.0.0.1:${server.port}` });
+      client.preconnect();
+      for (let waited = 0; opened.length === 0 && waited < 2_000; waited += 10) await Bun.sleep(10);
+      expect(opened).toEqual([1]);
+      expect(requestLines).toEqual([]);
+      const next = await client.nextInvocation();
+      expect(next.body).toBe("{}");
+      expect(requestLines).toEqual([{ connection: 1, line: "GET /2018-06-01/runtime/invocation/next HTTP/1.1" }]);
+      expect(opened).toEqual([1]);
+    } finally {
+      server.stop(true);
+    }
+  });
+});
+
 describe("isConnectionReset", () => {
   test.each([
     ["Bun's ECONNRESET", true, resetError()],

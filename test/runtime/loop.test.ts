@@ -35,6 +35,9 @@ const failWhenAsked: Handler<undefined> = (event) =>
   (event as { fail?: unknown }).fail === true ? Promise.reject(new Error("asked to fail")) : Promise.resolve(event);
 
 /** An outcome whose deadline is short, for answers the emulator is told to refuse. */
+/** Bun's fetch with no `preconnect`: the runtime then opens no connection ahead of GET /next. */
+const withoutPreconnect: RuntimeFetch = (url, init) => fetch(url, init);
+
 function soon(ms = 300): { deadlineMs: number } {
   return { deadlineMs: Date.now() + ms };
 }
@@ -633,7 +636,8 @@ describe("Runtime API answers", () => {
     "retries a connection reset on %s once and carries on",
     async (on) => {
       await withEmulator(async (emulator) => {
-        const loop = runLoop(emulator, failWhenAsked, noDeps);
+        // Without the preconnect: Bun itself resends a request reset on a reused pooled connection.
+        const loop = runLoop(emulator, failWhenAsked, noDeps, { fetch: withoutPreconnect });
         await emulator.waitForNext();
         emulator.injectFault({ on, drop: true });
         const outcome = await emulator.invoke({ fail: on === "error" });
@@ -650,12 +654,34 @@ describe("Runtime API answers", () => {
 
   test.each(["next", "response", "error"] as const)("exits with code 1 when %s is reset twice in a row", async (on) => {
     await withEmulator(async (emulator) => {
-      const loop = runLoop(emulator, failWhenAsked, noDeps);
+      // Without the preconnect, whose connection Bun's pool can hold besides GET /next's: a request
+      // reset on a reused pooled connection is resent by Bun itself, which would hide one reset.
+      const loop = runLoop(emulator, failWhenAsked, noDeps, { fetch: withoutPreconnect });
       await emulator.waitForNext();
       emulator.injectFault({ on, drop: true, times: 2 });
       if (on !== "next") void emulator.invoke({ fail: on === "error" }, soon());
       expect(await loop.exitCode()).toBe(1);
       expect(loop.log.events()).toContain("runtime.api.failed");
+    });
+  });
+
+  test("opens the Runtime API connection before init runs, then serves through it", async () => {
+    await withEmulator(async (emulator) => {
+      const order: string[] = [];
+      const preconnecting = Object.assign((url: string, init: BunFetchRequestInit) => fetch(url, init), {
+        preconnect: (url: string) => {
+          order.push(`preconnect ${url}`);
+          fetch.preconnect(url);
+        },
+      });
+      const init: Init<undefined> = () => {
+        order.push(`init after ${emulator.requests.length} requests`);
+        return undefined;
+      };
+      const loop = runLoop(emulator, echo, init, { fetch: preconnecting });
+      expect(await emulator.invoke({ n: 1 })).toMatchObject({ kind: "response", json: { n: 1 } });
+      await loop.stop();
+      expect(order).toEqual([`preconnect http://${emulator.address}/`, "init after 0 requests"]);
     });
   });
 

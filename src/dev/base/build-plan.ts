@@ -47,6 +47,9 @@ export const START_JIT_POLICY = 16;
 /**
  * Flags every compile gets. `--bytecode` needs `--format=esm` for top-level await; the autoload
  * switches stop the binary reading `.env`/`bunfig.toml` from Lambda's cwd (README, Decisions D25).
+ * `--splitting` gives each `import()` its own embedded chunk, loaded when the import runs: ky (first
+ * upstream call), the tracer and the secrets reader are then not loaded by a start that does not use
+ * them (about 130 fewer page faults and 650 KiB less memory at the first answer, README, Decisions D28).
  * `--smol` is baked into the executable's argv: a smaller, more often collected heap took the peak
  * RSS after 1,000 status invocations from 56.9 to 51.9 MiB with no measurable change in start or
  * warm latency (the floors, built with the same flags, did not move).
@@ -56,6 +59,7 @@ export const COMPILE_FLAGS: readonly string[] = [
   "--minify",
   "--bytecode",
   `--bytecode-order=${BYTECODE_ORDER_FILES.join(",")}`,
+  "--splitting",
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",

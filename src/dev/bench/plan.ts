@@ -372,11 +372,16 @@ export function planBench(input: PlanInput): BenchPlan {
 
 /**
  * Node's bundle gets the compile flags that mean anything without `--compile` (minify, production,
- * ESM); bytecode, the autoload switches and the baked argv exist only for executables.
+ * ESM); bytecode, the autoload switches and the baked argv exist only for executables, and
+ * `--splitting` would write chunk files beside the one `--outfile` the bench runs.
  */
 export function nodeBundleFlags(): string[] {
   return COMPILE_FLAGS.filter(
-    (flag) => !flag.startsWith("--bytecode") && !flag.includes("--compile-") && !flag.includes("compile-autoload"),
+    (flag) =>
+      !flag.startsWith("--bytecode") &&
+      !flag.includes("--compile-") &&
+      !flag.includes("compile-autoload") &&
+      flag !== "--splitting",
   );
 }
 

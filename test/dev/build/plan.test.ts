@@ -63,6 +63,7 @@ describe("planBuild", () => {
       "--minify",
       "--bytecode",
       "--bytecode-order=src/dev/build/bytecode-order/launch.order,src/dev/build/bytecode-order/invocations.order",
+      "--splitting",
       "--format=esm",
       "--no-compile-autoload-dotenv",
       "--no-compile-autoload-bunfig",
@@ -147,9 +148,9 @@ describe("formatPlan", () => {
     expect(formatPlan(planBuild({ ...BASE, archs: ["x86_64", "arm64"] }))).toBe(
       `build plan for x86_64, arm64 (dry run: nothing is written)
 1. compile x86_64
-   bun build src/main.ts --compile --target=bun-linux-x64 --outfile=dist/x86_64/bootstrap --production --minify --bytecode --bytecode-order=src/dev/build/bytecode-order/launch.order,src/dev/build/bytecode-order/invocations.order --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig --compile-exec-argv=--smol --compile-jit-policy=16
+   bun build src/main.ts --compile --target=bun-linux-x64 --outfile=dist/x86_64/bootstrap --production --minify --bytecode --bytecode-order=src/dev/build/bytecode-order/launch.order,src/dev/build/bytecode-order/invocations.order --splitting --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig --compile-exec-argv=--smol --compile-jit-policy=16
 2. compile arm64
-   bun build src/main.ts --compile --target=bun-linux-arm64 --outfile=dist/arm64/bootstrap --production --minify --bytecode --bytecode-order=src/dev/build/bytecode-order/launch.order,src/dev/build/bytecode-order/invocations.order --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig --compile-exec-argv=--smol --compile-jit-policy=16
+   bun build src/main.ts --compile --target=bun-linux-arm64 --outfile=dist/arm64/bootstrap --production --minify --bytecode --bytecode-order=src/dev/build/bytecode-order/launch.order,src/dev/build/bytecode-order/invocations.order --splitting --format=esm --no-compile-autoload-dotenv --no-compile-autoload-bunfig --compile-exec-argv=--smol --compile-jit-policy=16
 3. zip x86_64 (together with zip arm64)
    dist/x86_64/bootstrap -> dist/lambda-x86_64.zip
    entry bootstrap, mode 0100755, mtime 1980-01-01 00:00:00, libdeflate level 10, at most 52,428,800 bytes
