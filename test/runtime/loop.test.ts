@@ -34,10 +34,10 @@ function failingOnce(fail: () => Promise<unknown>): Handler<undefined> {
 const failWhenAsked: Handler<undefined> = (event) =>
   (event as { fail?: unknown }).fail === true ? Promise.reject(new Error("asked to fail")) : Promise.resolve(event);
 
-/** An outcome whose deadline is short, for answers the emulator is told to refuse. */
 /** Bun's fetch with no `preconnect`: the runtime then opens no connection ahead of GET /next. */
 const withoutPreconnect: RuntimeFetch = (url, init) => fetch(url, init);
 
+/** An outcome whose deadline is short, for answers the emulator is told to refuse. */
 function soon(ms = 300): { deadlineMs: number } {
   return { deadlineMs: Date.now() + ms };
 }
