@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import type { InvocationOutcome, RecordedRequest, RuntimeApiEmulator } from "../../src/dev/base/emulator.ts";
-import type { Handler, Init, InvocationContext, RuntimeFetch } from "../../src/runtime/index.ts";
+import {
+  DEFAULT_FULL_COLLECTION_EVERY,
+  type Handler,
+  type Init,
+  type InvocationContext,
+  type RuntimeFetch,
+} from "../../src/runtime/index.ts";
 import { runLoop, withEmulator } from "../helpers/runtime-harness.ts";
 
 const noDeps: Init<undefined> = () => undefined;
@@ -755,6 +761,104 @@ describe("after the answer", () => {
       expect(emulator.requests.filter((request) => request.method === "GET")).toHaveLength(2);
     });
   });
+});
+
+describe("the periodic full garbage collection", () => {
+  /** Records each collection with the Runtime API requests made before it. */
+  function collectionSpy(emulator: RuntimeApiEmulator): { collectGarbage: () => void; requestsBefore: string[][] } {
+    const requestsBefore: string[][] = [];
+    return {
+      requestsBefore,
+      collectGarbage: () =>
+        requestsBefore.push(emulator.requests.map((request) => `${request.method} ${request.path}`)),
+    };
+  }
+
+  test("runs after every Nth posted answer or invocation error, before the next GET /next", async () => {
+    await withEmulator(async (emulator) => {
+      const spy = collectionSpy(emulator);
+      const loop = runLoop(emulator, failWhenAsked, noDeps, {
+        collectGarbage: spy.collectGarbage,
+        fullCollectionEvery: 3,
+      });
+      const events = [{ n: 1 }, { fail: true }, { n: 3 }, { n: 4 }, { n: 5 }, { fail: true }, { n: 7 }];
+      for (const [index, event] of events.entries()) await emulator.invoke(event, { requestId: `req-gc-${index + 1}` });
+      await emulator.waitForNext();
+      await loop.stop();
+      // After the 3rd and the 6th answer, each time with that answer's POST the last request made.
+      expect(spy.requestsBefore.map((requests) => requests.at(-1))).toEqual([
+        "POST /2018-06-01/runtime/invocation/req-gc-3/response",
+        "POST /2018-06-01/runtime/invocation/req-gc-6/error",
+      ]);
+    });
+  });
+
+  test(`runs every ${DEFAULT_FULL_COLLECTION_EVERY} answers unless the entry says otherwise`, async () => {
+    await withEmulator(async (emulator) => {
+      const spy = collectionSpy(emulator);
+      const loop = runLoop(emulator, echo, noDeps, { collectGarbage: spy.collectGarbage });
+      for (let n = 1; n < DEFAULT_FULL_COLLECTION_EVERY; n += 1) await emulator.invoke({ n });
+      expect(spy.requestsBefore).toHaveLength(0);
+      await emulator.invoke({ n: DEFAULT_FULL_COLLECTION_EVERY });
+      await emulator.waitForNext();
+      await loop.stop();
+      expect(spy.requestsBefore).toHaveLength(1);
+    });
+  });
+
+  test("never runs with Infinity", async () => {
+    await withEmulator(async (emulator) => {
+      const spy = collectionSpy(emulator);
+      const loop = runLoop(emulator, echo, noDeps, {
+        collectGarbage: spy.collectGarbage,
+        fullCollectionEvery: Infinity,
+      });
+      for (let n = 1; n <= 5; n += 1) await emulator.invoke({ n });
+      await loop.stop();
+      expect(spy.requestsBefore).toHaveLength(0);
+    });
+  });
+
+  test("counts the answers of every worker in concurrency mode", async () => {
+    await withEmulator(async (emulator) => {
+      const spy = collectionSpy(emulator);
+      const loop = runLoop(emulator, echo, noDeps, {
+        env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_MAX_CONCURRENCY: "4" },
+        collectGarbage: spy.collectGarbage,
+        fullCollectionEvery: 5,
+      });
+      const outcomes = await Promise.all(Array.from({ length: 12 }, (_, n) => emulator.invoke({ n })));
+      await Bun.sleep(20);
+      await loop.stop();
+      expect(outcomes.every((outcome) => outcome.kind === "response")).toBe(true);
+      expect(spy.requestsBefore).toHaveLength(2);
+    });
+  });
+
+  test.each([0, 2.5, -1, Number.NaN, Number.NEGATIVE_INFINITY])(
+    "rejects fullCollectionEvery %p before init runs or any request is made",
+    async (fullCollectionEvery) => {
+      await withEmulator(async (emulator) => {
+        let initRan = false;
+        const loop = runLoop(
+          emulator,
+          echo,
+          () => {
+            initRan = true;
+            return undefined;
+          },
+          { fullCollectionEvery },
+        );
+        const reason = await loop.ended;
+        expect(reason).toBeInstanceOf(RangeError);
+        expect(String(reason)).toBe(
+          `RangeError: fullCollectionEvery must be a whole number of at least 1 or Infinity, not ${fullCollectionEvery}`,
+        );
+        expect(initRan).toBe(false);
+        expect(emulator.requests).toEqual([]);
+      });
+    },
+  );
 });
 
 describe("the start-up JIT policy", () => {

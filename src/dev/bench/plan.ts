@@ -270,8 +270,8 @@ export function planBench(input: PlanInput): BenchPlan {
     },
     {
       id: "floor-warm-policy",
-      label: `floor, warm JIT policy ${WARM_JIT_POLICY}`,
-      description: `the floor keeping the skill's warm JIT policy (${WARM_JIT_POLICY}, WARM_JIT_POLICY in src/main.ts) after its first answer, as the bootstrap does: the like-for-like base for the skill's own cost`,
+      label: `floor, warm JIT policy ${WARM_JIT_POLICY.toLocaleString("en-US")}`,
+      description: `the floor keeping the skill's warm JIT policy (${WARM_JIT_POLICY.toLocaleString("en-US")}, WARM_JIT_POLICY in src/main.ts) after its first answer, as the bootstrap does: the like-for-like base for the skill's own cost`,
       role: "floor",
       argv: [floor.outfile],
       env: { [FLOOR_WARM_JIT_POLICY_VARIABLE]: String(WARM_JIT_POLICY) },
