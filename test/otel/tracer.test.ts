@@ -78,6 +78,47 @@ describe("traceOriginFromXray", () => {
       { traceId: "f".repeat(32), parentSpanId: undefined },
     ],
     [
+      "white space around the fields",
+      " Root=1-5759e988-bd862e3fe1be46a994272793 ;\tParent=53995c3f42cd8ad8 ; Sampled=1",
+      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" },
+    ],
+    [
+      "a garbled Root before a well-formed one",
+      "Root=1-5759e988-bd86;Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8",
+      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" },
+    ],
+    [
+      "a Root with a character that is not hex",
+      "Root=1-5759e988-bd862e3fe1be46a99427279g;Parent=53995c3f42cd8ad8",
+      { traceId: "f".repeat(32), parentSpanId: undefined },
+    ],
+    [
+      "a Root with a control character that is a digit's code without bit 0x20",
+      "Root=1-5759e988-bd862e3fe1be46a99427279\u0013;Parent=53995c3f42cd8ad8",
+      { traceId: "f".repeat(32), parentSpanId: undefined },
+    ],
+    [
+      "a Root with text after the id",
+      "Root=1-5759e988-bd862e3fe1be46a994272793x;Parent=53995c3f42cd8ad8",
+      { traceId: "f".repeat(32), parentSpanId: undefined },
+    ],
+    [
+      "a lower-case field name, which X-Ray does not write",
+      "root=1-5759e988-bd862e3fe1be46a994272793",
+      { traceId: "f".repeat(32), parentSpanId: undefined },
+    ],
+    [
+      "an all-zero Root",
+      "Root=1-00000000-000000000000000000000000;Parent=53995c3f42cd8ad8",
+      { traceId: "f".repeat(32), parentSpanId: undefined },
+    ],
+    [
+      "a garbled Parent",
+      "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8a",
+      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: undefined },
+    ],
+    ["an empty header", "", { traceId: "f".repeat(32), parentSpanId: undefined }],
+    [
       "an all-zero Parent",
       "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0000000000000000",
       { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: undefined },
@@ -90,6 +131,16 @@ describe("traceOriginFromXray", () => {
     expect(formatTraceparent("5759e988bd862e3fe1be46a994272793", "53995c3f42cd8ad8")).toBe(
       "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01",
     );
+  });
+
+  test("random ids take 32 bits per draw, most significant digit first, and an all-zero id is drawn again", () => {
+    const draws = [0, 0, 0.5, 0.25, 0, 0, 0, 0.75];
+    const ids = createRandomIds(() => draws.shift() ?? 0.0625);
+    // Span id: 0, 0 is all zero, so two more draws: 0.5 → 80000000, 0.25 → 40000000.
+    expect(ids.spanId()).toBe("8000000040000000");
+    // Trace id: 0, 0, 0, 0.75 → not all zero.
+    expect(ids.traceId()).toBe("000000000000000000000000c0000000");
+    expect(ids.spanId()).toBe("1000000010000000");
   });
 
   test("random ids are hex of the right length and differ", () => {
