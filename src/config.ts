@@ -183,9 +183,17 @@ export function secretsInEnvironment(env: Environment): string[] {
     if (userInfo !== undefined) values.push(userInfo, ...userInfo.split(":"));
   }
   // Loops, not `filter`: no built-in array method runs before the first answer (README, Decisions D28).
-  const secrets = new Set<string>();
-  for (const value of values) if (value !== undefined && value.length >= MIN_REDACTABLE_LENGTH) secrets.add(value);
-  return [...secrets];
+  // Nor a Set: no Set is built before the first answer.
+  const secrets: string[] = [];
+  for (const value of values) {
+    if (value !== undefined && value.length >= MIN_REDACTABLE_LENGTH && !contains(secrets, value)) secrets.push(value);
+  }
+  return secrets;
+}
+
+function contains(values: readonly string[], value: string): boolean {
+  for (const present of values) if (present === value) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -69,8 +69,6 @@ const RESPONSE_HEADERS: Readonly<Record<string, string>> = { "Content-Type": "ap
 const ERROR_CONTENT_TYPE = "application/vnd.aws.lambda.error+json";
 const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
 const MAX_BODY_IN_LOG = 1024;
-// Bun reports a socket the peer closed as ECONNRESET ("The socket connection was closed unexpectedly").
-const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ConnectionClosed", "ConnectionReset"]);
 const RESET_MESSAGE = /socket (connection )?(was )?closed|connection (was )?reset|connection closed/i;
 
 /**
@@ -201,9 +199,26 @@ export function invocationPath(requestId: string, kind: "response" | "error"): s
 export function isConnectionReset(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && RESET_CODES.has(code)) return true;
+  if (typeof code === "string" && isResetCode(code)) return true;
   const message = (error as { message?: unknown }).message;
   return typeof message === "string" && RESET_MESSAGE.test(message);
+}
+
+/**
+ * Bun reports a socket the peer closed as ECONNRESET ("The socket connection was closed unexpectedly").
+ * A switch, not a Set: no Set is built before the first answer (README, Decisions D28).
+ */
+function isResetCode(code: string): boolean {
+  switch (code) {
+    case "ECONNRESET":
+    case "EPIPE":
+    case "ECONNABORTED":
+    case "ConnectionClosed":
+    case "ConnectionReset":
+      return true;
+    default:
+      return false;
+  }
 }
 
 function errorHeaders(errorType: string): Record<string, string> {

@@ -45,7 +45,6 @@ export interface LoggerOptions {
 const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 5 };
 const LEVEL_NAMES = "TRACE, DEBUG, INFO, WARN, ERROR, FATAL";
 const FORMAT_NAMES = "JSON, Text";
-const RESERVED_KEYS = new Set(["timestamp", "level", "event"]);
 // Printable ASCII except space, `"`, `=` and `\`: such text values are written bare in text mode.
 const BARE_TEXT = /^[!#-<>-[\]-~]+$/;
 const LINE_BREAKS = /\r\n|[\r\n]/g;
@@ -166,7 +165,10 @@ const jsonLine: LineRenderer = (replacer, timestamp, level, event, bindings, fie
   copyFields(record, bindings);
   record.event = event;
   if (fields !== undefined) copyFields(record, fields);
-  return stringify(record, replacer) ?? "{}";
+  // Most lines hold only short strings, numbers, booleans and null, which the replacer leaves as they
+  // are: without it, JSON.stringify calls no function per value, and its first use in a process
+  // costs a cold start's first log line about 0.15 ms less (README, Decisions D28).
+  return (leftAsTheyAre(record) ? JSON.stringify(record) : stringify(record, replacer)) ?? "{}";
 };
 
 const textLine: LineRenderer = (replacer, timestamp, level, event, bindings, fields) => {
@@ -180,7 +182,7 @@ const textLine: LineRenderer = (replacer, timestamp, level, event, bindings, fie
 
 function textField(replacer: Replacer, key: string, value: unknown): string {
   if (value === undefined) return "";
-  const name = RESERVED_KEYS.has(key) ? `_${key}` : key;
+  const name = isReserved(key) ? `_${key}` : key;
   if (typeof value === "string") {
     const text = replacer(key, value) as string;
     return ` ${name}=${BARE_TEXT.test(text) ? text : JSON.stringify(text)}`;
@@ -192,7 +194,25 @@ function textField(replacer: Replacer, key: string, value: unknown): string {
 }
 
 function copyFields(record: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const key in source) record[RESERVED_KEYS.has(key) ? `_${key}` : key] = source[key];
+  for (const key in source) record[isReserved(key) ? `_${key}` : key] = source[key];
+}
+
+/** The keys every line sets itself; a field of that name is written with a leading "_". */
+function isReserved(key: string): boolean {
+  return key === "timestamp" || key === "level" || key === "event";
+}
+
+/** True when the sink's replacer would return every value of `record` unchanged (see specialValueReplacer). */
+function leftAsTheyAre(record: Record<string, unknown>): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === "string") {
+      if (value.length > MAX_LOGGED_STRING_LENGTH) return false;
+    } else if (!(value === null || value === undefined || typeof value === "number" || typeof value === "boolean")) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** JSON through the sink's replacer; falls back to cycle-safe output. */

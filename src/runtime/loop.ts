@@ -173,7 +173,7 @@ export async function startRuntime<D>(
     // getBuiltinModule, because a bundled `import("node:async_hooks")` embeds about 290 KB of module
     // code in the executable, which every start loads (README, Decisions D28).
     store: workers > 1 ? new (asyncHooks().AsyncLocalStorage)<string>() : undefined,
-    inFlight: new Set(),
+    inFlight: workers > 1 ? new Set() : undefined,
     startingUp: true,
     answersSinceCollection: 0,
   };
@@ -251,7 +251,8 @@ interface Serving<D> {
 interface Current {
   requestId: string | undefined;
   readonly store: AsyncLocalStorage<string> | undefined;
-  readonly inFlight: Set<string>;
+  /** Concurrency mode only, as `store`: the one-at-a-time loop builds no Set before its first answer. */
+  readonly inFlight: Set<string> | undefined;
   /** True until the first answer (or invocation error) is posted: see restoreJitPolicy. */
   startingUp: boolean;
   /** Answers and invocation errors posted since the last full collection: see collectWhenDue. */
@@ -338,9 +339,9 @@ async function serveConcurrentOne<D>(
   const requestId = context.awsRequestId;
   const run = (): Promise<string | Failure> => invokeByDeadline(serving.handler, next.body, context, serving.deps);
   const { inFlight } = serving.current;
-  inFlight.add(requestId);
+  inFlight?.add(requestId);
   const result = store === undefined ? await run() : await store.run(requestId, run);
-  inFlight.delete(requestId);
+  inFlight?.delete(requestId);
   return answer(serving, next, context, result);
 }
 
@@ -535,8 +536,8 @@ function listenForUncaughtErrors(
   on.on("unhandledRejection", report("runtime.unhandledRejection"));
 }
 
-function onlyOne(requestIds: ReadonlySet<string>): string | undefined {
-  if (requestIds.size !== 1) return undefined;
+function onlyOne(requestIds: ReadonlySet<string> | undefined): string | undefined {
+  if (requestIds?.size !== 1) return undefined;
   for (const requestId of requestIds) return requestId;
   return undefined;
 }

@@ -164,6 +164,18 @@ describe("redaction", () => {
     expect(capture.lines[0]).not.toContain("secret");
   });
 
+  test("replaces a secret that contains another whole, in whatever order they were added, and later ones too", () => {
+    const { log, capture } = jsonLogger("info", ["pass", "a-pass-phrase-with-pass-in-it"]);
+    log.redact(["added-at-init", "pass", "pass-phrase"]);
+    log.info("e", { a: "a-pass-phrase-with-pass-in-it", b: "added-at-init", c: "pass", d: "my pass-phrase" });
+    expect(capture.records()[0]).toMatchObject({
+      a: "[redacted]",
+      b: "[redacted]",
+      c: "[redacted]",
+      d: "my [redacted]",
+    });
+  });
+
   test("ignores empty secrets instead of mangling every line", () => {
     const { log, capture } = jsonLogger("info", [""]);
     log.info("plain.event");
