@@ -65,7 +65,8 @@ export const NEXT_PATH = `${API_VERSION}/runtime/invocation/next`;
 /** POST: a failed init, after which the runtime exits. */
 export const INIT_ERROR_PATH = `${API_VERSION}/runtime/init/error`;
 
-const RESPONSE_HEADERS: Readonly<Record<string, string>> = { "Content-Type": "application/json" };
+const JSON_CONTENT_TYPE = "application/json";
+const RESPONSE_HEADERS: Readonly<Record<string, string>> = { "Content-Type": JSON_CONTENT_TYPE };
 const ERROR_CONTENT_TYPE = "application/vnd.aws.lambda.error+json";
 const ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
 const MAX_BODY_IN_LOG = 1024;
@@ -169,7 +170,10 @@ export function createRuntimeApiClient(options: RuntimeApiClientOptions): Runtim
 
     sendResponse(requestId: string, body: string, invocationId?: string): Promise<Rejection | undefined> {
       const headers =
-        invocationId === undefined ? RESPONSE_HEADERS : { ...RESPONSE_HEADERS, [INVOCATION_ID_HEADER]: invocationId };
+        invocationId === undefined
+          ? RESPONSE_HEADERS
+          : // Written out, not spread from RESPONSE_HEADERS: no object spread before the first answer (D28).
+            { "Content-Type": JSON_CONTENT_TYPE, [INVOCATION_ID_HEADER]: invocationId };
       return post(invocationPath(requestId, "response"), body, headers);
     },
 

@@ -146,7 +146,12 @@ class StructuredLogger implements RuntimeLogger {
   }
 
   child(fields: Record<string, unknown>): RuntimeLogger {
-    return new StructuredLogger(this.#sink, { ...this.#bindings, ...fields });
+    // Copied by loops, not spread: every invocation's logger is a child, and the first object spread
+    // in a process costs its cold start about 0.1 ms (README, Decisions D28).
+    const bindings: Record<string, unknown> = {};
+    for (const key in this.#bindings) bindings[key] = this.#bindings[key];
+    for (const key in fields) bindings[key] = fields[key];
+    return new StructuredLogger(this.#sink, bindings);
   }
 
   redact(secrets: readonly string[]): void {
