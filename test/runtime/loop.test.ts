@@ -6,6 +6,7 @@ import {
   type Init,
   type InvocationContext,
   type RuntimeFetch,
+  type RuntimeOptions,
 } from "../../src/runtime/index.ts";
 import { runLoop, withEmulator } from "../helpers/runtime-harness.ts";
 
@@ -763,6 +764,41 @@ describe("after the answer", () => {
   });
 });
 
+describe("the entry's choices", () => {
+  const rejected: [string, RuntimeOptions, string][] = [
+    ...[0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY].map((value): [string, RuntimeOptions, string] => [
+      `warmJitPolicy ${value}`,
+      { warmJitPolicy: value },
+      `RangeError: warmJitPolicy must be a finite number of at least 1, not ${value}`,
+    ]),
+    ...[0, 2.5, -1, Number.NaN, Number.NEGATIVE_INFINITY].map((value): [string, RuntimeOptions, string] => [
+      `fullCollectionEvery ${value}`,
+      { fullCollectionEvery: value },
+      `RangeError: fullCollectionEvery must be a whole number of at least 1 or Infinity, not ${value}`,
+    ]),
+  ];
+
+  test.each(rejected)("rejects %s before init runs or any request is made", async (_label, choice, message) => {
+    await withEmulator(async (emulator) => {
+      let initRan = false;
+      const loop = runLoop(
+        emulator,
+        echo,
+        () => {
+          initRan = true;
+          return undefined;
+        },
+        choice,
+      );
+      const reason = await loop.ended;
+      expect(reason).toBeInstanceOf(RangeError);
+      expect(String(reason)).toBe(message);
+      expect(initRan).toBe(false);
+      expect(emulator.requests).toEqual([]);
+    });
+  });
+});
+
 describe("the periodic full garbage collection", () => {
   /** Records each collection with the Runtime API requests made before it. */
   function collectionSpy(emulator: RuntimeApiEmulator): { collectGarbage: () => void; requestsBefore: string[][] } {
@@ -834,31 +870,6 @@ describe("the periodic full garbage collection", () => {
       expect(spy.requestsBefore).toHaveLength(2);
     });
   });
-
-  test.each([0, 2.5, -1, Number.NaN, Number.NEGATIVE_INFINITY])(
-    "rejects fullCollectionEvery %p before init runs or any request is made",
-    async (fullCollectionEvery) => {
-      await withEmulator(async (emulator) => {
-        let initRan = false;
-        const loop = runLoop(
-          emulator,
-          echo,
-          () => {
-            initRan = true;
-            return undefined;
-          },
-          { fullCollectionEvery },
-        );
-        const reason = await loop.ended;
-        expect(reason).toBeInstanceOf(RangeError);
-        expect(String(reason)).toBe(
-          `RangeError: fullCollectionEvery must be a whole number of at least 1 or Infinity, not ${fullCollectionEvery}`,
-        );
-        expect(initRan).toBe(false);
-        expect(emulator.requests).toEqual([]);
-      });
-    },
-  );
 });
 
 describe("the start-up JIT policy", () => {
@@ -911,31 +922,6 @@ describe("the start-up JIT policy", () => {
       expect(spy.calls[0]?.requestsBefore.at(-1)).toBe("POST /2018-06-01/runtime/invocation/req-warm-1/response");
     });
   });
-
-  test.each([0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY])(
-    "rejects a warm policy of %p before init runs or any request is made",
-    async (warmJitPolicy) => {
-      await withEmulator(async (emulator) => {
-        let initRan = false;
-        const loop = runLoop(
-          emulator,
-          echo,
-          () => {
-            initRan = true;
-            return undefined;
-          },
-          { warmJitPolicy },
-        );
-        const reason = await loop.ended;
-        expect(reason).toBeInstanceOf(RangeError);
-        expect(String(reason)).toBe(
-          `RangeError: warmJitPolicy must be a finite number of at least 1, not ${warmJitPolicy}`,
-        );
-        expect(initRan).toBe(false);
-        expect(emulator.requests).toEqual([]);
-      });
-    },
-  );
 
   test("is not touched before the first event: init and the wait for it keep the start-up policy", async () => {
     await withEmulator(async (emulator) => {
