@@ -147,7 +147,7 @@ async function handleTraced(
     invocationId: context.awsRequestId,
     functionArn: context.invokedFunctionArn,
   });
-  const span = trace.root.startChild("Skill Request", describeRequest(event));
+  const span = trace.root.startChild("Skill Request", {});
   try {
     return await handleAlexaRequest(event, { log: context.log, deadline, trace: span }, deps);
   } catch (error) {
@@ -156,11 +156,13 @@ async function handleTraced(
     throw error;
   } finally {
     span.end();
-    // Exported after the answer is posted and before the next GET /next: the caller does not wait for
-    // it, and Lambda does not freeze the sandbox until the runtime asks for the next event.
-    context.afterResponse(() =>
-      trace.flush(context.log, Math.min(tracing.timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now())),
-    );
+    // Labelled and exported after the answer is posted and before the next GET /next: the caller waits
+    // for neither (reading the request's attributes is a second parse of the event), and Lambda does
+    // not freeze the sandbox until the runtime asks for the next event.
+    context.afterResponse(() => {
+      span.addAttributes(describeRequest(event));
+      return trace.flush(context.log, Math.min(tracing.timeoutMs, context.deadlineMs - EXPORT_MARGIN_MS - Date.now()));
+    });
   }
 }
 

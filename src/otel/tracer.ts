@@ -59,6 +59,8 @@ export interface ActiveSpan {
   readonly traceparent: string;
   /** Marks the span failed with the error's class name (never its message: it may quote input). */
   fail(error: unknown): void;
+  /** Adds attributes; allowed after `end` until the trace is flushed, which exports what is there then. */
+  addAttributes(attributes: Attributes): void;
   end(): void;
   /** Starts an INTERNAL child span. */
   startChild(name: string, attributes: Attributes): ActiveSpan;
@@ -161,6 +163,10 @@ class SpanHandle implements ActiveSpan {
     const type = errorType(error);
     this.#span.status = { code: StatusCode.error, message: type };
     appendAttributes(this.#span.attributes, { "error.type": type });
+  }
+
+  addAttributes(attributes: Attributes): void {
+    appendAttributes(this.#span.attributes, attributes);
   }
 
   end(): void {

@@ -155,6 +155,22 @@ describe("traceOriginFromXray", () => {
 });
 
 describe("createTracer", () => {
+  test("attributes added to an ended span before the flush are exported with it", async () => {
+    const otlp = receiver();
+    const tracer = createTracer(options(`${otlp.endpoint}/v1/traces`));
+    const trace = tracer.startInvocation(FACTS);
+    const request = trace.root.startChild("Skill Request", { early: "yes" });
+    request.end();
+    request.addAttributes({ "alexa.request.type": "IntentRequest", skipped: undefined });
+    await trace.flush(recordingLog(), 1_000);
+
+    const skill = otlp.spans().find((span) => span.name === "Skill Request");
+    expect(skill === undefined ? undefined : attributesOf(skill)).toEqual({
+      early: "yes",
+      "alexa.request.type": "IntentRequest",
+    });
+  });
+
   test("one POST per invocation with every span, the headers and the resource", async () => {
     const otlp = receiver();
     const tracer = createTracer(options(`${otlp.endpoint}/v1/traces`));
