@@ -126,7 +126,7 @@ describe("timestamps", () => {
     expect(v.is(timestampSchema(), timestamp)).toBe(true);
   });
 
-  test.each([[true], [null], [{ seconds: 1 }], [[2025, 3, 14]]])("%p is rejected", (timestamp) => {
+  test.each([[true], [null], [{ seconds: 1 }], [[2025, 3, 14]], [Number.NaN]])("%p is rejected", (timestamp) => {
     const event = edited((event) => (event["request"]["timestamp"] = timestamp), createLaunchEvent());
 
     expect(() => parseAlexaEvent(event)).toThrow(InvalidRequestError);
