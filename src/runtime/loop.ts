@@ -140,7 +140,12 @@ export async function startRuntime<D>(
     throw new RangeError(`warmJitPolicy must be a finite number of at least 1, not ${warmJitPolicy}`);
   }
   const fullCollectionEvery = options.fullCollectionEvery ?? DEFAULT_FULL_COLLECTION_EVERY;
-  if (!(Number.isInteger(fullCollectionEvery) ? fullCollectionEvery >= 1 : fullCollectionEvery === Infinity)) {
+  // Math.floor, not Number.isInteger: module evaluation has already used Math.floor, and nothing else
+  // before the first answer would use Number.isInteger (README, Decisions D28).
+  if (!(
+    fullCollectionEvery === Infinity ||
+    (Math.floor(fullCollectionEvery) === fullCollectionEvery && fullCollectionEvery >= 1)
+  )) {
     throw new RangeError(
       `fullCollectionEvery must be a whole number of at least 1 or Infinity, not ${fullCollectionEvery}`,
     );

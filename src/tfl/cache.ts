@@ -25,23 +25,28 @@ export interface ResponseCacheOptions {
 export const MAX_CACHE_SECONDS = 60;
 const DEFAULT_MAX_ENTRIES = 64;
 
-/** Creates an empty cache; Map insertion order doubles as age order for eviction. */
+/**
+ * Creates an empty cache; Map insertion order doubles as age order for eviction. The Map is made by
+ * the first answer stored: the client is built at init, and a launch request, which calls nobody,
+ * then never makes one (a process's first Map costs its cold start about 0.2 ms; README, Decisions D28).
+ */
 export function createResponseCache<T>(options: ResponseCacheOptions): ResponseCache<T> {
   const maxEntries = Math.max(0, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
-  const entries = new Map<string, { readonly value: T; readonly expiresAt: number }>();
+  let entries: Map<string, { readonly value: T; readonly expiresAt: number }> | undefined;
 
   return {
     get(key) {
-      const entry = entries.get(key);
+      const entry = entries?.get(key);
       if (entry === undefined) return undefined;
       if (options.now() >= entry.expiresAt) {
-        entries.delete(key);
+        entries?.delete(key);
         return undefined;
       }
       return entry.value;
     },
     set(key, value, lifetimeMs) {
       if (!(lifetimeMs > 0) || maxEntries === 0) return;
+      entries ??= new Map();
       entries.delete(key);
       while (entries.size >= maxEntries) {
         const oldest = entries.keys().next();
@@ -51,7 +56,7 @@ export function createResponseCache<T>(options: ResponseCacheOptions): ResponseC
       entries.set(key, { value, expiresAt: options.now() + lifetimeMs });
     },
     get size() {
-      return entries.size;
+      return entries?.size ?? 0;
     },
   };
 }
@@ -93,19 +98,20 @@ export interface SingleFlight<T> {
   has(key: string): boolean;
 }
 
-/** Creates an empty single flight; one per client instance, next to its cache. */
+/** Creates an empty single flight; one per client instance, next to its cache; its Map made by the first call. */
 export function createSingleFlight<T>(): SingleFlight<T> {
-  const inFlight = new Map<string, Promise<T>>();
+  let inFlight: Map<string, Promise<T>> | undefined;
   return {
     run(key, call) {
-      const pending = inFlight.get(key);
+      const calls = (inFlight ??= new Map());
+      const pending = calls.get(key);
       if (pending !== undefined) return pending;
-      const started = call().finally(() => inFlight.delete(key));
-      inFlight.set(key, started);
+      const started = call().finally(() => calls.delete(key));
+      calls.set(key, started);
       return started;
     },
     has(key) {
-      return inFlight.has(key);
+      return inFlight?.has(key) ?? false;
     },
   };
 }

@@ -108,10 +108,15 @@ describe("the request envelope accepts what Alexa and its test tools send", () =
     (type) => expect(isKnownRequestType(type)).toBe(true),
   );
 
-  test.each([["CanFulfillIntentRequest"], ["launchrequest"], ["Connections.Response"], [""]])(
-    "%p is not a known request type",
-    (type) => expect(isKnownRequestType(type)).toBe(false),
-  );
+  test.each([
+    ["CanFulfillIntentRequest"],
+    ["launchrequest"],
+    ["Connections.Response"],
+    [""],
+    ["toString"],
+    ["__proto__"],
+    ["constructor"],
+  ])("%p is not a known request type", (type) => expect(isKnownRequestType(type)).toBe(false));
 
   test("an unknown request type is parsed from the loose shape", () => {
     const parsed = parseAlexaEvent(clone(canFulfill));

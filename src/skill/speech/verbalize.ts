@@ -7,7 +7,11 @@ import { onFirstUse } from "../on-first-use.ts";
 const ADDRESS =
   /\b(?:https?:\/\/|www\.)[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:uk|com|org|net|gov|london)\b(?:\/[^\s<>"]*)?/gi;
 
-/** Saints found in London station and street names: "St" before them is "Saint", never "Street". */
+/**
+ * Saints found in London station and street names: "St" before them is "Saint", never "Street". Joined
+ * into the pattern when it is first compiled, not here: this would be the process's first `join`, paid
+ * by every cold start at import (README, Decisions D28).
+ */
 const SAINTS = [
   "Agnes",
   "Alban",
@@ -63,7 +67,7 @@ const SAINTS = [
   "Stephen",
   "Swithin",
   "Thomas",
-].join("|");
+];
 
 type Rule = readonly [
   /** A function when the pattern is compiled on first use (`onFirstUse`). */
@@ -97,7 +101,7 @@ const RULES: readonly Rule[] = [
   [
     // Compiled when a text first needs it: building this pattern (some fifty alternatives) at import was
     // the costliest line of the module on a cold start, and the launch answer never contains "St".
-    onFirstUse(() => new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g")),
+    onFirstUse(() => new RegExp(String.raw`\bSt\.?(?=\s+(?:${SAINTS.join("|")})(?:['’]s|s|['’])?(?![A-Za-z]))`, "g")),
     "Saint",
     (text) => text.includes("St"),
   ],
