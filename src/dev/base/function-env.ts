@@ -1,13 +1,14 @@
 import { UsageError } from "./cli-support.ts";
 
 /**
- * The function environment we recommend beside the zip (README, Configuration). JavaScriptCore reads
- * `BUN_JSC_*` only when the process starts, so this cannot be baked into `bootstrap`; the deploy
+ * The function environment the deploy docs set beside the zip (README, Configuration). JavaScriptCore
+ * reads `BUN_JSC_*` only when the process starts, so this cannot be baked into `bootstrap`; the deploy
  * docs, the Docker run stage and our local emulation all set it, so what we measure is what runs.
  *
- * `BUN_JSC_useFTLJIT=0`: JSC's last JIT tier (FTL) compiles after thousands of warm invocations and
- * its scratch memory is a one-off 1-4 MiB step in peak RSS; measured without it, warm latency is
- * unchanged (status p50 0.556 vs 0.573 ms) and the 10,000-invocation soak has no step.
+ * `BUN_JSC_useFTLJIT=0`: JSC's last JIT tier (FTL) off. It saved a one-off 1-4 MiB step in peak RSS
+ * when the skill compiled its hot paths; under the skill's warm JIT policy (README, Decisions D29)
+ * nothing reaches FTL, so today it changes nothing (35.0 against 35.1 MiB in the bench) and stays as a
+ * safeguard for an entry that chooses a policy that compiles.
  */
 export const RECOMMENDED_FUNCTION_ENV: Readonly<Record<string, string>> = Object.freeze({ BUN_JSC_useFTLJIT: "0" });
 

@@ -26,11 +26,9 @@ const CANDIDATE_IDS = [
 ] as const;
 
 /**
- * JavaScriptCore's option that turns off its last JIT tier (FTL). The recommended Lambda setting
- * (README, Configuration): FTL compiles late, after thousands of invocations, and its scratch memory
- * is a one-off 1-4 MiB step in peak RSS; the DFG tier keeps warm latency where it was. Bun reads
- * `BUN_JSC_*` only at start-up, so it cannot be baked into the executable: the function's
- * environment sets it.
+ * JavaScriptCore's option that turns off its last JIT tier (FTL), which the deploy commands set
+ * (README, Configuration; src/dev/base/function-env.ts). Bun reads `BUN_JSC_*` only at start-up, so it
+ * cannot be baked into the executable: the function's environment sets it.
  */
 const NO_FTL_ENV = RECOMMENDED_FUNCTION_ENV;
 
@@ -41,11 +39,10 @@ const NO_FTL_ENV = RECOMMENDED_FUNCTION_ENV;
 export const OTLP_RECEIVER = "$OTLP_RECEIVER";
 
 /**
- * JavaScriptCore's option that turns off its optimising tier (DFG, and FTL with it), a candidate for
- * the recommended setting: measured here, the peak RSS after 1,000 status invocations fell from
- * ~51 to ~40 MiB (1.48× to 1.17× the floor) with warm status p50 unchanged within the noise and less
- * CPU per invocation (no DFG compiles). The bench measures it beside FTL off so one quiet-machine
- * run can decide.
+ * JavaScriptCore's option that turns off its optimising tier (DFG, and FTL with it). Under the normal
+ * JIT policy it took the peak RSS after 1,000 status invocations from ~51 to ~40 MiB; under the
+ * skill's warm JIT policy (README, Decisions D29), which compiles nothing once warm, it should change
+ * nothing, and the bench keeps measuring it beside FTL off to show that.
  */
 export const NO_DFG_ENV: Readonly<Record<string, string>> = Object.freeze({ BUN_JSC_useDFGJIT: "0" });
 
@@ -214,7 +211,7 @@ export function planBench(input: PlanInput): BenchPlan {
       id: "bootstrap-noftl",
       label: "bootstrap, FTL off",
       description:
-        "the same executable with BUN_JSC_useFTLJIT=0 in its environment (the recommended function setting: no FTL tier)",
+        "the same executable with BUN_JSC_useFTLJIT=0 in its environment (the deploy commands' setting: no FTL tier)",
       role: "skill",
       argv: [bootstrap],
       env: NO_FTL_ENV,

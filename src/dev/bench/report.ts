@@ -82,7 +82,7 @@ export function renderReport(
     ...(options.length === 0
       ? []
       : [
-          "### Run-time options against the same budgets (set in the function environment; FTL off is the recommended setting)",
+          "### Run-time options against the same budgets (set in the function environment; the deploy commands set FTL off)",
           markdownTable(
             ["option", "measured", "limit", "verdict"],
             options.map((outcome) => [outcome.budget, outcome.measured, outcome.limit, verdictMark(outcome.verdict)]),
