@@ -444,8 +444,9 @@ function restoreJitPolicy<D>(serving: Serving<D>): void {
 
 /**
  * Runs a full garbage collection every `fullCollectionEvery` posted answers, after the answer and its
- * after-response tasks, so no caller waits for it and the sandbox is not yet frozen (Lambda freezes
- * it only once the runtime asks for the next event).
+ * after-response tasks, so this invocation's caller does not wait for it and the sandbox is not yet
+ * frozen (Lambda freezes it only once the runtime asks for the next event). With several invocations
+ * in flight (concurrency mode) the others pause for its 2-3 ms.
  */
 function collectWhenDue<D>(serving: Serving<D>): void {
   const { current } = serving;
