@@ -50,79 +50,53 @@ const FACTS = {
 
 describe("traceOriginFromXray", () => {
   const fixed: RandomIds = { traceId: () => "f".repeat(32), spanId: () => "e".repeat(16) };
+  /** A new trace from the random source: what a missing or malformed Root gives. */
+  const NEW_TRACE = { traceId: "f".repeat(32), parentSpanId: undefined };
+  /** The trace of FACTS.traceHeader, continued from its Parent. */
+  const CONTINUED = { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" };
+  /** The same trace, without a parent span. */
+  const NO_PARENT = { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: undefined };
   test.each([
     [
       "Root, Parent and Sampled",
       "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" },
+      CONTINUED,
     ],
     [
       "another order, upper-case hex",
       "Sampled=0;Parent=53995C3F42CD8AD8;Root=1-5759E988-BD862E3FE1BE46A994272793",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" },
+      CONTINUED,
     ],
-    [
-      "Root alone",
-      "Root=1-5759e988-bd862e3fe1be46a994272793",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: undefined },
-    ],
-    ["no header", undefined, { traceId: "f".repeat(32), parentSpanId: undefined }],
-    [
-      "a garbled Root",
-      "Root=1-5759e988-bd86;Parent=53995c3f42cd8ad8",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
-    ],
-    [
-      "a version other than 1",
-      "Root=2-5759e988-bd862e3fe1be46a994272793",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
-    ],
+    ["Root alone", "Root=1-5759e988-bd862e3fe1be46a994272793", NO_PARENT],
+    ["no header", undefined, NEW_TRACE],
+    ["a garbled Root", "Root=1-5759e988-bd86;Parent=53995c3f42cd8ad8", NEW_TRACE],
+    ["a version other than 1", "Root=2-5759e988-bd862e3fe1be46a994272793", NEW_TRACE],
     [
       "white space around the fields",
       " Root=1-5759e988-bd862e3fe1be46a994272793 ;\tParent=53995c3f42cd8ad8 ; Sampled=1",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" },
+      CONTINUED,
     ],
     [
       "a garbled Root before a well-formed one",
       "Root=1-5759e988-bd86;Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: "53995c3f42cd8ad8" },
+      CONTINUED,
     ],
     [
       "a Root with a character that is not hex",
       "Root=1-5759e988-bd862e3fe1be46a99427279g;Parent=53995c3f42cd8ad8",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
+      NEW_TRACE,
     ],
     [
       "a Root with a control character that is a digit's code without bit 0x20",
       "Root=1-5759e988-bd862e3fe1be46a99427279\u0013;Parent=53995c3f42cd8ad8",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
+      NEW_TRACE,
     ],
-    [
-      "a Root with text after the id",
-      "Root=1-5759e988-bd862e3fe1be46a994272793x;Parent=53995c3f42cd8ad8",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
-    ],
-    [
-      "a lower-case field name, which X-Ray does not write",
-      "root=1-5759e988-bd862e3fe1be46a994272793",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
-    ],
-    [
-      "an all-zero Root",
-      "Root=1-00000000-000000000000000000000000;Parent=53995c3f42cd8ad8",
-      { traceId: "f".repeat(32), parentSpanId: undefined },
-    ],
-    [
-      "a garbled Parent",
-      "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8a",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: undefined },
-    ],
-    ["an empty header", "", { traceId: "f".repeat(32), parentSpanId: undefined }],
-    [
-      "an all-zero Parent",
-      "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0000000000000000",
-      { traceId: "5759e988bd862e3fe1be46a994272793", parentSpanId: undefined },
-    ],
+    ["a Root with text after the id", "Root=1-5759e988-bd862e3fe1be46a994272793x;Parent=53995c3f42cd8ad8", NEW_TRACE],
+    ["a lower-case field name, which X-Ray does not write", "root=1-5759e988-bd862e3fe1be46a994272793", NEW_TRACE],
+    ["an all-zero Root", "Root=1-00000000-000000000000000000000000;Parent=53995c3f42cd8ad8", NEW_TRACE],
+    ["a garbled Parent", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8a", NO_PARENT],
+    ["an empty header", "", NEW_TRACE],
+    ["an all-zero Parent", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0000000000000000", NO_PARENT],
   ])("reads %s", (_title, header, expected) => {
     expect(traceOriginFromXray(header, fixed)).toEqual(expected);
   });
