@@ -81,7 +81,7 @@ const NORMAL_JIT_POLICY = 1;
  * lives; each invocation leaves a little garbage in the old generation, which the collector left to
  * itself reclaims only after thousands of invocations, so the resident set climbs about 2 MiB per
  * 8,000 invocations and reads as a leak. A full collection of that heap takes 2-3 ms (measured on
- * x86_64), under 1 % of the CPU of 500 status requests (README, Decisions D30).
+ * x86_64), about 1 % of the CPU of 500 status requests (README, Decisions D30).
  */
 export const DEFAULT_FULL_COLLECTION_EVERY = 500;
 
