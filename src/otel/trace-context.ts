@@ -21,27 +21,38 @@ export interface TraceOrigin {
  * regular expression a process runs costs its cold start about 0.6 ms (README, Decisions D28).
  */
 export function traceOriginFromXray(header: string | undefined, random: RandomIds): TraceOrigin {
-  const root = header === undefined ? undefined : firstField(header, "Root=", isXrayRoot);
+  const { root, parent } = header === undefined ? NO_FIELDS : readXrayFields(header);
   // "1-" + 8 hex + "-" + 24 hex: the trace id is the two hex runs joined.
   const traceId = root === undefined ? "" : `${root.slice(2, 10)}${root.slice(11)}`.toLowerCase();
   if (traceId === "" || isAllZero(traceId)) return { traceId: random.traceId(), parentSpanId: undefined };
-  const parentSpanId = firstField(header ?? "", "Parent=", (value) => value.length === 16 && isHex(value, 0, 16));
   return {
     traceId,
-    parentSpanId: parentSpanId === undefined || isAllZero(parentSpanId) ? undefined : parentSpanId.toLowerCase(),
+    parentSpanId: parent === undefined || isAllZero(parent) ? undefined : parent.toLowerCase(),
   };
 }
 
-/** The value of the first `;`-separated field that reads `<name><value>`, trimmed, with a valid value. */
-function firstField(header: string, name: string, valid: (value: string) => boolean): string | undefined {
+const ROOT_FIELD = "Root=";
+const PARENT_FIELD = "Parent=";
+const NO_FIELDS: { readonly root: undefined; readonly parent: undefined } = { root: undefined, parent: undefined };
+
+/** The values of the first well-formed Root and Parent fields, in one pass over the `;`-separated fields. */
+function readXrayFields(header: string): { readonly root: string | undefined; readonly parent: string | undefined } {
+  let root: string | undefined;
+  let parent: string | undefined;
   for (let start = 0; start <= header.length;) {
     const semicolon = header.indexOf(";", start);
     const end = semicolon === -1 ? header.length : semicolon;
     const field = header.slice(start, end).trim();
-    if (field.startsWith(name) && valid(field.slice(name.length))) return field.slice(name.length);
+    if (root === undefined && field.startsWith(ROOT_FIELD)) {
+      const value = field.slice(ROOT_FIELD.length);
+      if (isXrayRoot(value)) root = value;
+    } else if (parent === undefined && field.startsWith(PARENT_FIELD)) {
+      const value = field.slice(PARENT_FIELD.length);
+      if (value.length === 16 && isHex(value, 0, 16)) parent = value;
+    }
     start = end + 1;
   }
-  return undefined;
+  return { root, parent };
 }
 
 /** `1-<8 hex>-<24 hex>`: version 1, the epoch seconds and the 96-bit identifier. */
