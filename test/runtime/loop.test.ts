@@ -764,6 +764,24 @@ describe("after the answer", () => {
   });
 });
 
+/**
+ * Twelve events echoed by four workers (concurrency mode) under `options`; resolves with their outcomes
+ * once the loop has had time to finish its after-answer work and is stopped.
+ */
+async function echoTwelveOnFourWorkers(
+  emulator: RuntimeApiEmulator,
+  options: RuntimeOptions,
+): Promise<InvocationOutcome[]> {
+  const loop = runLoop(emulator, echo, noDeps, {
+    env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_MAX_CONCURRENCY: "4" },
+    ...options,
+  });
+  const outcomes = await Promise.all(Array.from({ length: 12 }, (_, n) => emulator.invoke({ n })));
+  await Bun.sleep(20);
+  await loop.stop();
+  return outcomes;
+}
+
 describe("the entry's choices", () => {
   const rejected: [string, RuntimeOptions, string][] = [
     ...[0, 0.5, -1, Number.NaN, Number.POSITIVE_INFINITY].map((value): [string, RuntimeOptions, string] => [
@@ -829,43 +847,29 @@ describe("the periodic full garbage collection", () => {
     });
   });
 
-  test(`runs every ${DEFAULT_FULL_COLLECTION_EVERY} answers unless the entry says otherwise`, async () => {
+  test.each([
+    [`by default, once ${DEFAULT_FULL_COLLECTION_EVERY} answers are posted`, undefined, 1],
+    ["never with Infinity", Number.POSITIVE_INFINITY, 0],
+  ])("runs %s", async (_title, fullCollectionEvery, after) => {
     await withEmulator(async (emulator) => {
       const spy = collectionSpy(emulator);
-      const loop = runLoop(emulator, echo, noDeps, { collectGarbage: spy.collectGarbage });
+      const loop = runLoop(emulator, echo, noDeps, { collectGarbage: spy.collectGarbage, fullCollectionEvery });
       for (let n = 1; n < DEFAULT_FULL_COLLECTION_EVERY; n += 1) await emulator.invoke({ n });
       expect(spy.requestsBefore).toHaveLength(0);
       await emulator.invoke({ n: DEFAULT_FULL_COLLECTION_EVERY });
       await emulator.waitForNext();
       await loop.stop();
-      expect(spy.requestsBefore).toHaveLength(1);
-    });
-  });
-
-  test("never runs with Infinity", async () => {
-    await withEmulator(async (emulator) => {
-      const spy = collectionSpy(emulator);
-      const loop = runLoop(emulator, echo, noDeps, {
-        collectGarbage: spy.collectGarbage,
-        fullCollectionEvery: Infinity,
-      });
-      for (let n = 1; n <= 5; n += 1) await emulator.invoke({ n });
-      await loop.stop();
-      expect(spy.requestsBefore).toHaveLength(0);
+      expect(spy.requestsBefore).toHaveLength(after);
     });
   });
 
   test("counts the answers of every worker in concurrency mode", async () => {
     await withEmulator(async (emulator) => {
       const spy = collectionSpy(emulator);
-      const loop = runLoop(emulator, echo, noDeps, {
-        env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_MAX_CONCURRENCY: "4" },
+      const outcomes = await echoTwelveOnFourWorkers(emulator, {
         collectGarbage: spy.collectGarbage,
         fullCollectionEvery: 5,
       });
-      const outcomes = await Promise.all(Array.from({ length: 12 }, (_, n) => emulator.invoke({ n })));
-      await Bun.sleep(20);
-      await loop.stop();
       expect(outcomes.every((outcome) => outcome.kind === "response")).toBe(true);
       expect(spy.requestsBefore).toHaveLength(2);
     });
@@ -937,12 +941,7 @@ describe("the start-up JIT policy", () => {
   test("is restored once in concurrency mode, however many workers answer", async () => {
     await withEmulator(async (emulator) => {
       const spy = jitPolicySpy(emulator);
-      const loop = runLoop(emulator, echo, noDeps, {
-        env: { AWS_LAMBDA_RUNTIME_API: emulator.address, AWS_LAMBDA_MAX_CONCURRENCY: "4" },
-        setJitPolicy: spy.setJitPolicy,
-      });
-      const outcomes = await Promise.all(Array.from({ length: 12 }, (_, n) => emulator.invoke({ n })));
-      await loop.stop();
+      const outcomes = await echoTwelveOnFourWorkers(emulator, { setJitPolicy: spy.setJitPolicy });
       expect(outcomes.every((outcome) => outcome.kind === "response")).toBe(true);
       expect(spy.calls.map((call) => call.scale)).toEqual([1]);
       expect(spy.calls[0]?.requestsBefore.some((request) => request.startsWith("POST "))).toBe(true);
