@@ -72,6 +72,11 @@ export interface Candidate {
   readonly env: Readonly<Record<string, string>>;
   /** The file a cold start has to page in, for the size column. */
   readonly executable: string;
+  /**
+   * The executables the start phases rotate through, one per round: START_COPIES private copies of a
+   * compiled candidate's executable (the first is `executable`), or `argv[0]` alone otherwise.
+   */
+  readonly startExecutables: readonly string[];
   /** Why this candidate takes no cold-cache starts, or undefined when it does. */
   readonly noColdStart: string | undefined;
   /** Status invocations in the memory phase: the soak for the bootstrap and the floors, 1,000 otherwise. */
@@ -150,6 +155,14 @@ const EMPTY_ENTRY = "src/dev/bench/floor/empty.ts";
 const TREND_WINDOW = 8_000;
 /** Invocations after which the memory budget reads the peak RSS. */
 export const MEMORY_CHECKPOINT = 1_000;
+/**
+ * Byte-identical copies of each compiled executable the start phases rotate through. How the page
+ * cache happens to hold one copy (the folio sizes read-ahead chose when it was first read) stays the
+ * same for the whole run, and on this machine kind it moved one copy's first answer by 0.5 to 4 ms
+ * against another's: more than the budgets' margins. Rotating over three copies averages that luck
+ * out of each candidate's medians instead of letting one draw decide a run's ratios.
+ */
+export const START_COPIES = 3;
 
 /**
  * Decides candidates, builds and counts. The floors are compiled by `planBuild` itself, so they get
@@ -183,7 +196,7 @@ export function planBench(input: PlanInput): BenchPlan {
   const short = Math.min(MEMORY_CHECKPOINT, soak);
   const bootstrap = posix.join(settings.distDir, "x86_64", "bootstrap");
   const jitReason = "the bench runs on this same bun executable, so its pages stay mapped and cannot be dropped";
-  const all: Candidate[] = [
+  const all: Omit<Candidate, "startExecutables">[] = [
     {
       id: "bootstrap",
       label: "bootstrap",
@@ -318,14 +331,18 @@ export function planBench(input: PlanInput): BenchPlan {
     [bare.outfile, "floor-bare"],
   ]);
   const compiled = [...copyNames.keys()];
-  const copyOf = (path: string): string => posix.join(benchDir, "exec", copyNames.get(path) ?? "other", "bootstrap");
+  // The first copy keeps the folder's own name; the others sit in numbered folders inside it.
+  const copyOf = (path: string, copy = 1): string =>
+    posix.join(benchDir, "exec", copyNames.get(path) ?? "other", ...(copy === 1 ? [] : [String(copy)]), "bootstrap");
+  const copyNumbers = Array.from({ length: START_COPIES }, (_, index) => index + 1);
   const pageCache: BenchPlan["pageCache"] = {
     drop: input.cannotDropCaches === undefined,
-    copies: compiled.map((from) => ({ from, to: copyOf(from) })),
+    copies: compiled.flatMap((from) => copyNumbers.map((copy) => ({ from, to: copyOf(from, copy) }))),
   };
   notes.push(
     `The compiled candidates run from byte-identical private copies under ${posix.join(benchDir, "exec")}, so a test running ` +
-      "dist/x86_64/bootstrap at the same time cannot keep their pages cached.",
+      `dist/x86_64/bootstrap at the same time cannot keep their pages cached; the starts rotate over ${START_COPIES} ` +
+      "copies of each, so no one copy's page-cache layout decides its medians.",
   );
   if (!pageCache.drop) {
     notes.push(
@@ -333,9 +350,14 @@ export function planBench(input: PlanInput): BenchPlan {
     );
   }
   const candidates = present.map((candidate): Candidate => {
-    if (!compiled.includes(candidate.executable)) return candidate;
+    if (!compiled.includes(candidate.executable)) return { ...candidate, startExecutables: candidate.argv.slice(0, 1) };
     const executable = copyOf(candidate.executable);
-    return { ...candidate, executable, argv: [executable, ...candidate.argv.slice(1)] };
+    return {
+      ...candidate,
+      executable,
+      argv: [executable, ...candidate.argv.slice(1)],
+      startExecutables: copyNumbers.map((copy) => copyOf(candidate.executable, copy)),
+    };
   });
   const buildMeasurement = settings.measureBuild
     ? {
@@ -462,7 +484,8 @@ export function formatBenchPlan(plan: BenchPlan): string {
       : "page cache: cannot be dropped; the copies are all in the same just-written state",
     "",
     "phases:",
-    `1. warm-cache starts: 1 unmeasured + ${settings.starts} per candidate (spawn → first GET /next → launch answered)`,
+    `1. warm-cache starts: ${START_COPIES} unmeasured (one from each copy) + ${settings.starts} per candidate, ` +
+      `each compiled candidate's copies taking turns (spawn → first GET /next → launch answered)`,
     plan.coldSkipped === undefined
       ? `2. cold-cache starts: ${settings.coldStarts} per candidate, the candidate's files evicted from the page cache before each`
       : `2. cold-cache starts: skipped (${plan.coldSkipped})`,

@@ -40,6 +40,7 @@ export async function runProfile(settings: ProfileSettings, root: string, bun: s
     argv: [bun, "--cpu-prof-md", "--cpu-prof-interval=100", `--cpu-prof-dir=${dir}`, resolve(root, PROFILE_ENTRY)],
     env: { PROFILE_INVOCATIONS: String(settings.invocations) },
     executable: bun,
+    startExecutables: [bun],
     noColdStart: undefined,
     memoryInvocations: 0,
   };

@@ -4,7 +4,7 @@
  */
 import { formatBytes } from "../base/format.ts";
 import { formatKib, formatMs, formatSignedKib, type BudgetOutcome } from "./budgets.ts";
-import { FLOOR_IDS, REQUEST_KINDS, type CandidateId } from "./plan.ts";
+import { FLOOR_IDS, REQUEST_KINDS, START_COPIES, type CandidateId } from "./plan.ts";
 import type { BenchResults, CandidateInfo, MachineInfo, StartResult } from "./results.ts";
 import { ratio, type Percentiles } from "./stats.ts";
 
@@ -102,7 +102,8 @@ function describeRun(results: BenchResults): string {
       `took ${(results.durationMs / 1000).toFixed(0)} s${settings.quick ? " (--quick: small counts, not for the README)" : ""}.`,
     `Counts: ${settings.starts} warm-cache starts and ${results.coldSkipped === undefined ? settings.coldStarts : 0} cold-cache starts ` +
       `per candidate, ${formatBytes(settings.invocations)} warm invocations per request kind, ` +
-      `a ${formatBytes(settings.soakInvocations)}-invocation memory soak. Candidates alternate (rotated every round); ` +
+      `a ${formatBytes(settings.soakInvocations)}-invocation memory soak. Candidates alternate (rotated every round), ` +
+      `the compiled ones started from ${START_COPIES} byte-identical copies each in turn; ` +
       "TfL and the skill API answer from recordings on 127.0.0.1; the Runtime API is our emulator in the bench process.",
   ].join("\n");
 }

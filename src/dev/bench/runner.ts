@@ -431,6 +431,13 @@ function eventsByKind(): Record<RequestKind, AlexaEvent> {
 // ---------------------------------------------------------------------------------------------
 // Phase 1 and 2: starts
 
+/** The candidate as started in this round: its copies take turns (see START_COPIES). */
+function startCopy(candidate: Candidate, round: number): Candidate {
+  const executable = rotate(candidate.startExecutables, round)[0];
+  if (executable === undefined || executable === candidate.argv[0]) return candidate;
+  return { ...candidate, executable, argv: [executable, ...candidate.argv.slice(1)] };
+}
+
 async function measureStarts(context: RunContext, cold: boolean): Promise<StartResult[]> {
   const { plan, deps } = context;
   const candidates = cold
@@ -440,13 +447,14 @@ async function measureStarts(context: RunContext, cold: boolean): Promise<StartR
   const samples = new Map<CandidateId, StartSamples>(candidates.map((candidate) => [candidate.id, emptySamples()]));
   const launch = buildEvent("launch");
   const phase = cold ? "cold-cache starts" : "warm-cache starts";
-  // Warm cache: one unmeasured start each first, so every executable is in the page cache.
-  for (let round = cold ? 0 : -1; round < rounds; round += 1) {
+  // Warm cache: one unmeasured start from each copy first, so every executable is in the page cache.
+  const warmUps = cold ? 0 : Math.max(...candidates.map((candidate) => candidate.startExecutables.length), 1);
+  for (let round = -warmUps; round < rounds; round += 1) {
     for (const candidate of rotate(candidates, round)) {
       const sample = samples.get(candidate.id);
       if (sample === undefined) continue;
       try {
-        const sandbox = await startSandbox(context, candidate, context.backends.cached.url, cold);
+        const sandbox = await startSandbox(context, startCopy(candidate, round), context.backends.cached.url, cold);
         try {
           const answered = await invokeTimed(sandbox, launch);
           const first = performance.now() - sandbox.spawnedAt;

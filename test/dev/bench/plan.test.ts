@@ -9,6 +9,7 @@ import {
   planBench,
   REQUEST_KINDS,
   rotate,
+  START_COPIES,
   trendWindowFor,
   type PlanInput,
 } from "../../../src/dev/bench/plan.ts";
@@ -204,8 +205,14 @@ describe("planBench", () => {
       drop,
       copies: [
         { from: "dist/x86_64/bootstrap", to: "dist/bench/exec/bootstrap/bootstrap" },
+        { from: "dist/x86_64/bootstrap", to: "dist/bench/exec/bootstrap/2/bootstrap" },
+        { from: "dist/x86_64/bootstrap", to: "dist/bench/exec/bootstrap/3/bootstrap" },
         { from: "dist/bench/floor/x86_64/bootstrap", to: "dist/bench/exec/floor/bootstrap" },
+        { from: "dist/bench/floor/x86_64/bootstrap", to: "dist/bench/exec/floor/2/bootstrap" },
+        { from: "dist/bench/floor/x86_64/bootstrap", to: "dist/bench/exec/floor/3/bootstrap" },
         { from: "dist/bench/floor-bare/x86_64/bootstrap", to: "dist/bench/exec/floor-bare/bootstrap" },
+        { from: "dist/bench/floor-bare/x86_64/bootstrap", to: "dist/bench/exec/floor-bare/2/bootstrap" },
+        { from: "dist/bench/floor-bare/x86_64/bootstrap", to: "dist/bench/exec/floor-bare/3/bootstrap" },
       ],
     });
     expect(plan.candidates.map((candidate) => candidate.argv[0])).toEqual([
@@ -221,6 +228,28 @@ describe("planBench", () => {
       "/usr/bin/node",
       "/opt/bun",
     ]);
+  });
+
+  test("starts each compiled candidate from its copies in turn, everything else from its own command", () => {
+    const plan = planBench(input());
+    const copiesOf = (name: string): string[] =>
+      ["", "2/", "3/"].map((folder) => `dist/bench/exec/${name}/${folder}bootstrap`);
+    expect(START_COPIES).toBe(3);
+    expect(plan.candidates.map((candidate) => [candidate.id, candidate.startExecutables])).toEqual([
+      ["bootstrap", copiesOf("bootstrap")],
+      ["bootstrap-smol", copiesOf("bootstrap")],
+      ["bootstrap-noftl", copiesOf("bootstrap")],
+      ["bootstrap-traced", copiesOf("bootstrap")],
+      ["bootstrap-nodfg", copiesOf("bootstrap")],
+      ["floor", copiesOf("floor")],
+      ["floor-noftl", copiesOf("floor")],
+      ["floor-warm-policy", copiesOf("floor")],
+      ["floor-bare", copiesOf("floor-bare")],
+      ["node", ["/usr/bin/node"]],
+      ["bun-jit", ["/opt/bun"]],
+    ]);
+    // The first copy is the one every other phase runs.
+    for (const candidate of plan.candidates) expect(candidate.startExecutables[0]).toBe(candidate.argv[0]);
   });
 
   test("takes the memory budget from three processes per candidate, one in a quick run", () => {
@@ -239,6 +268,7 @@ describe("planBench", () => {
     expect(text).toContain("/opt/bun build src/dev/bench/floor/echo-runtime.ts --compile --target=bun-linux-x64");
     expect(text).toContain("- bootstrap --smol: BUN_OPTIONS=--smol dist/bench/exec/bootstrap/bootstrap");
     expect(text).toContain("2. cold-cache starts: skipped (not root)");
+    expect(text).toContain("1. warm-cache starts: 3 unmeasured (one from each copy) + 20 per candidate");
     expect(text).toContain("results: dist/bench/results.json");
   });
 });
