@@ -36,10 +36,11 @@ export function createResponseCache<T>(options: ResponseCacheOptions): ResponseC
 
   return {
     get(key) {
-      const entry = entries?.get(key);
+      if (entries === undefined) return undefined;
+      const entry = entries.get(key);
       if (entry === undefined) return undefined;
       if (options.now() >= entry.expiresAt) {
-        entries?.delete(key);
+        entries.delete(key);
         return undefined;
       }
       return entry.value;
