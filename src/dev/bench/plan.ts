@@ -332,8 +332,10 @@ export function planBench(input: PlanInput): BenchPlan {
   ]);
   const compiled = [...copyNames.keys()];
   // The first copy keeps the folder's own name; the others sit in numbered folders inside it.
-  const copyOf = (path: string, copy = 1): string =>
-    posix.join(benchDir, "exec", copyNames.get(path) ?? "other", ...(copy === 1 ? [] : [String(copy)]), "bootstrap");
+  const copyOf = (path: string, copy = 1): string => {
+    const folder = posix.join(benchDir, "exec", copyNames.get(path) ?? "other");
+    return copy === 1 ? posix.join(folder, "bootstrap") : posix.join(folder, String(copy), "bootstrap");
+  };
   const copyNumbers = Array.from({ length: START_COPIES }, (_, index) => index + 1);
   const pageCache: BenchPlan["pageCache"] = {
     drop: input.cannotDropCaches === undefined,
@@ -484,8 +486,8 @@ export function formatBenchPlan(plan: BenchPlan): string {
       : "page cache: cannot be dropped; the copies are all in the same just-written state",
     "",
     "phases:",
-    `1. warm-cache starts: ${START_COPIES} unmeasured (one from each copy) + ${settings.starts} per candidate, ` +
-      `each compiled candidate's copies taking turns (spawn → first GET /next → launch answered)`,
+    `1. warm-cache starts: ${START_COPIES} unmeasured + ${settings.starts} per candidate, ` +
+      `a compiled candidate's copies taking turns (spawn → first GET /next → launch answered)`,
     plan.coldSkipped === undefined
       ? `2. cold-cache starts: ${settings.coldStarts} per candidate, the candidate's files evicted from the page cache before each`
       : `2. cold-cache starts: skipped (${plan.coldSkipped})`,

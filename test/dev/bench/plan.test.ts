@@ -268,7 +268,9 @@ describe("planBench", () => {
     expect(text).toContain("/opt/bun build src/dev/bench/floor/echo-runtime.ts --compile --target=bun-linux-x64");
     expect(text).toContain("- bootstrap --smol: BUN_OPTIONS=--smol dist/bench/exec/bootstrap/bootstrap");
     expect(text).toContain("2. cold-cache starts: skipped (not root)");
-    expect(text).toContain("1. warm-cache starts: 3 unmeasured (one from each copy) + 20 per candidate");
+    expect(text).toContain(
+      "1. warm-cache starts: 3 unmeasured + 20 per candidate, a compiled candidate's copies taking turns",
+    );
     expect(text).toContain("results: dist/bench/results.json");
   });
 });
