@@ -69,7 +69,7 @@ describe("a successful invocation", () => {
         requestId: "req-ok-1",
         json: { echoed: { line: "victoria" } },
       });
-      expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      expect(requestsSoFar(emulator)).toEqual([
         "GET /2018-06-01/runtime/invocation/next",
         "POST /2018-06-01/runtime/invocation/req-ok-1/response",
         "GET /2018-06-01/runtime/invocation/next",
@@ -537,9 +537,7 @@ describe("init", () => {
         errorType: "Runtime.ConfigError",
         body: { errorType: "ConfigError", errorMessage: "TFL_API_URL is not a URL" },
       });
-      expect(emulator.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
-        "POST /2018-06-01/runtime/init/error",
-      ]);
+      expect(requestsSoFar(emulator)).toEqual(["POST /2018-06-01/runtime/init/error"]);
       const post = lastPost(emulator);
       expect(post.headers["content-type"]).toBe("application/vnd.aws.lambda.error+json");
       expect(post.headers["lambda-runtime-function-error-type"]).toBe("Runtime.ConfigError");
@@ -736,7 +734,7 @@ describe("after the answer", () => {
         emulator,
         async (event, context) => {
           context.afterResponse(async () => {
-            seenByTask.push(emulator.requests.map((request) => `${request.method} ${request.path}`));
+            seenByTask.push(requestsSoFar(emulator));
             await release;
           });
           context.afterResponse(() => Promise.reject(new Error("the export failed")));
@@ -823,8 +821,7 @@ describe("the periodic full garbage collection", () => {
     const requestsBefore: string[][] = [];
     return {
       requestsBefore,
-      collectGarbage: () =>
-        requestsBefore.push(emulator.requests.map((request) => `${request.method} ${request.path}`)),
+      collectGarbage: () => requestsBefore.push(requestsSoFar(emulator)),
     };
   }
 
@@ -885,8 +882,7 @@ describe("the start-up JIT policy", () => {
     const calls: { scale: number; requestsBefore: string[] }[] = [];
     return {
       calls,
-      setJitPolicy: (scale) =>
-        calls.push({ scale, requestsBefore: emulator.requests.map((request) => `${request.method} ${request.path}`) }),
+      setJitPolicy: (scale) => calls.push({ scale, requestsBefore: requestsSoFar(emulator) }),
     };
   }
 
@@ -948,3 +944,8 @@ describe("the start-up JIT policy", () => {
     });
   });
 });
+
+/** The Runtime API requests the emulator has received so far, as "METHOD path". */
+function requestsSoFar(emulator: RuntimeApiEmulator): string[] {
+  return emulator.requests.map((request) => `${request.method} ${request.path}`);
+}
